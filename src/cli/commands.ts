@@ -1,0 +1,7 @@
+import type { Command } from "./command.js";
+
+/**
+ * Every `cohort` sub-command, in the order `cohort --help` lists them.
+ * Each lives in its own file under `src/cli/`; add one line here per command.
+ */
+export const COMMANDS: readonly Command[] = [];
