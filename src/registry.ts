@@ -1,0 +1,12 @@
+import type { AnyProtocol } from "./core/protocol.js";
+
+/**
+ * Every protocol that `cohort start` and the real host can run, by name.
+ * Protocol folders export a `Protocol`; add one line here per protocol.
+ */
+export const PROTOCOLS: readonly AnyProtocol[] = [];
+
+/** The protocol called `name`, or undefined. */
+export function findProtocol(name: string): AnyProtocol | undefined {
+  return PROTOCOLS.find((p) => p.name === name);
+}
