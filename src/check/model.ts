@@ -1,0 +1,75 @@
+import type { Operation } from "./history.js";
+
+/**
+ * A sequential specification: what one correct copy of the object would do,
+ * one operation at a time. Every checker in `src/check` judges a concurrent
+ * history against a `Model`; the linearizability search calls `step` in its
+ * hot loop, so `step`, `equal` and `hash` must be pure, cheap and must never
+ * mutate the state they are given.
+ *
+ * How each operation status reaches `step`:
+ * - `ok`: the operation took effect and returned `op.output`; `step` must
+ *   return undefined unless that output is what the object would return in
+ *   `state`.
+ * - `info`: the operation may have taken effect with any output; `step` must
+ *   ignore `op.output` and return the state the operation would leave
+ *   (the checker separately allows it never to take effect). Returning
+ *   undefined says the operation could not have taken effect in `state`,
+ *   which is the same as "it never happened here".
+ * - `fail`: by default the operation never happened and `step` never sees it.
+ *   A model with `failedOps: "definite"` sees failed operations too, as
+ *   operations that ran and reported failure (the etcd histories' failed
+ *   compare-and-set), and must say in which states such a failure is possible.
+ */
+export interface Model<S> {
+  /** The name users give `--model` (`register`, `kv`, …). */
+  readonly name: string;
+  /** One line for `cohort check --help` and reports. */
+  readonly summary: string;
+  /** The state before any operation. */
+  init(): S;
+  /**
+   * The state after `op` in `state`, or undefined when `op` (with its
+   * recorded output) cannot happen in `state`. Pure: never mutates `state`.
+   */
+  step(state: S, op: Operation): S | undefined;
+  /**
+   * For nondeterministic objects only: every state `op` may leave from
+   * `state` (empty when it cannot happen). When present the checkers call
+   * this instead of `step`.
+   */
+  steps?(state: S, op: Operation): readonly S[];
+  /** Structural equality of states; must agree with `hash`. */
+  equal(a: S, b: S): boolean;
+  /** A 32-bit integer hash of a state: equal states must hash equally. */
+  hash(state: S): number;
+  /**
+   * For objects made of independent parts (a map of keys): the part `op`
+   * touches. Operations with different keys never constrain each other, so
+   * the checker judges each part alone (P-compositionality). Omit for models
+   * that cannot be split.
+   */
+  partitionKey?(op: Operation): string;
+  /**
+   * How `fail` operations are read: `"never-happened"` (the default, as in
+   * Jepsen and Knossos: they are dropped) or `"definite"` (they happened and
+   * reported failure; `step` judges them).
+   */
+  readonly failedOps?: "never-happened" | "definite";
+  /** A short human description of a state, for reports: `3`, `absent`, `{x: "ab"}`. */
+  describeState(state: S): string;
+  /** A short human description of an operation: `write(3)`, `read() → 3`, `cas(1, 2) fails`. */
+  describeOp(op: Operation): string;
+  /**
+   * Why `op` cannot happen in `state`, for reports: `read saw 3 but the
+   * register holds 5`. Optional; reports fall back to the two descriptions.
+   */
+  explain?(state: S, op: Operation): string;
+}
+
+/**
+ * A model whose state type is hidden: what registries and the CLI hold.
+ * Any `Model<S>` is assignable to it (its members are methods, compared
+ * bivariantly).
+ */
+export type AnyModel = Model<unknown>;
