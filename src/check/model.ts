@@ -17,9 +17,9 @@ import type { Operation } from "./history.js";
  *   undefined says the operation could not have taken effect in `state`,
  *   which is the same as "it never happened here".
  * - `fail`: by default the operation never happened and `step` never sees it.
- *   A model with `failedOps: "definite"` sees failed operations too, as
- *   operations that ran and reported failure (the etcd histories' failed
- *   compare-and-set), and must say in which states such a failure is possible.
+ *   When `keepFailed(op)` is true, the failure is a definite outcome (the
+ *   etcd histories' failed compare-and-set: it ran and found another value),
+ *   and `step` must say in which states such a failure is possible.
  */
 export interface Model<S> {
   /** The name users give `--model` (`register`, `kv`, …). */
@@ -51,11 +51,12 @@ export interface Model<S> {
    */
   partitionKey?(op: Operation): string;
   /**
-   * How `fail` operations are read: `"never-happened"` (the default, as in
-   * Jepsen and Knossos: they are dropped) or `"definite"` (they happened and
-   * reported failure; `step` judges them).
+   * For a `fail` operation: true when the failure is a definite outcome that
+   * `step` judges (it ran and reported failure), false when the operation
+   * never happened and the checkers drop it, as Jepsen and Knossos do. When
+   * absent, every failed operation is dropped.
    */
-  readonly failedOps?: "never-happened" | "definite";
+  keepFailed?(op: Operation): boolean;
   /** A short human description of a state, for reports: `3`, `absent`, `{x: "ab"}`. */
   describeState(state: S): string;
   /** A short human description of an operation: `write(3)`, `read() → 3`, `cas(1, 2) fails`. */
