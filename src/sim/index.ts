@@ -1,0 +1,37 @@
+/**
+ * The deterministic simulator's engine. Build a `Simulation` with a seed, a node
+ * count, the protocol's `create` and `validate`; inject faults by verb; run it;
+ * read its trace hash, counters, emitted events and violation.
+ *
+ * ```ts
+ * const sim = new Simulation({ seed: 7, nodeCount: 5, create: (id) => p.create(id, p.defaults), validate: p.validate });
+ * sim.schedule(1_000, { verb: "partition", groups: [[0, 1], [2, 3, 4]], durationMs: 2_000 });
+ * sim.run(10_000);
+ * sim.traceHash(); sim.counters(); sim.events(); sim.violation();
+ * ```
+ */
+export { assertFault, checkFault } from "./fault-check.js";
+export type { FaultOptions } from "./simulation.js";
+export { Simulation } from "./simulation.js";
+export type {
+  DropReason,
+  EmittedEvent,
+  FaultHandle,
+  FaultRecord,
+  FaultSpec,
+  FaultVerb,
+  LatencySpec,
+  LinkModel,
+  LinkOverride,
+  LogLine,
+  MetricsSnapshot,
+  NetworkConfig,
+  NodeStatus,
+  RunCounters,
+  SimulationOptions,
+  StopReason,
+  StorageView,
+  TraceRecord,
+  Violation,
+} from "./types.js";
+export { DROP_REASONS, FAULT_VERBS } from "./types.js";
