@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { FrameDecoder, FrameWriter } from "./frame.js";
+
+function collect(decoder: FrameDecoder, chunks: Buffer[]): { frames: string[]; error: unknown } {
+  const frames: string[] = [];
+  let error: unknown;
+  for (const chunk of chunks) {
+    error = decoder.push(chunk, (f) => frames.push(f.toString("latin1")));
+    if (error !== undefined) break;
+  }
+  return { frames, error };
+}
+
+describe("framing", () => {
+  it("a batch written in one buffer decodes to the same frames, whatever the chunking", () => {
+    const writer = new FrameWriter(8);
+    const bodies = ["a", "bc", "", "x".repeat(300)];
+    for (const b of bodies) writer.append(7, Buffer.from(b, "latin1"));
+    const bytes = writer.take();
+    expect(writer.size).toBe(0);
+    const expected = bodies.map((b) => `\x07${b}`);
+    for (const size of [1, 2, 3, 5, 64, bytes.length]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      expect(collect(new FrameDecoder(1024), chunks)).toEqual({
+        frames: expected,
+        error: undefined,
+      });
+    }
+  });
+
+  it("refuses an oversized frame from its header alone, naming length and offset", () => {
+    const writer = new FrameWriter();
+    writer.append(2, Buffer.from("ok"));
+    const ok = writer.take();
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(1_000_000);
+    const { frames, error } = collect(new FrameDecoder(100), [ok, header]);
+    expect(frames).toEqual(["\x02ok"]);
+    expect(error).toEqual({ reason: "oversized", length: 1_000_000, offset: ok.length });
+  });
+
+  it("refuses an empty frame", () => {
+    expect(collect(new FrameDecoder(100), [Buffer.alloc(4)]).error).toEqual({
+      reason: "empty",
+      length: 0,
+      offset: 0,
+    });
+  });
+
+  it("buffers at most one partial frame", () => {
+    const decoder = new FrameDecoder(100);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(50);
+    expect(decoder.push(Buffer.concat([header, Buffer.alloc(10)]), () => {})).toBeUndefined();
+    expect(decoder.bufferedBytes).toBe(14);
+  });
+});

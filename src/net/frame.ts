@@ -1,0 +1,99 @@
+/**
+ * Length-prefixed framing. A frame on the wire is a 4-byte big-endian length
+ * followed by that many bytes; the first of them is the frame's kind (see
+ * wire.ts). The decoder refuses a frame as soon as its header announces more
+ * than `frameBytesMax`, before buffering any of it, so a hostile peer cannot
+ * make a node allocate more than one frame's worth.
+ */
+
+/** Bytes of the length header. */
+export const FRAME_HEADER_BYTES = 4;
+
+/** Why a byte stream stopped being a valid frame sequence. */
+export interface FrameError {
+  readonly reason: "oversized" | "empty";
+  /** The length the header announced. */
+  readonly length: number;
+  /** Offset in the stream of the bad header. */
+  readonly offset: number;
+}
+
+/**
+ * Splits a byte stream into frames. Feed it chunks in order; it calls
+ * `onFrame` for each whole frame (the view is valid only during the call) and
+ * returns a `FrameError` at the first bad header, after which it must not be fed.
+ */
+export class FrameDecoder {
+  private pending: Buffer | undefined;
+  private streamOffset = 0;
+
+  constructor(private readonly frameBytesMax: number) {}
+
+  /** Frames in `chunk` (after any leftover), or the first framing error. */
+  push(chunk: Buffer, onFrame: (frame: Buffer) => void): FrameError | undefined {
+    const buf = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = undefined;
+    let pos = 0;
+    while (buf.length - pos >= FRAME_HEADER_BYTES) {
+      const length = buf.readUInt32BE(pos);
+      if (length === 0) return { reason: "empty", length, offset: this.streamOffset + pos };
+      if (length > this.frameBytesMax) {
+        return { reason: "oversized", length, offset: this.streamOffset + pos };
+      }
+      const end = pos + FRAME_HEADER_BYTES + length;
+      if (end > buf.length) break;
+      onFrame(buf.subarray(pos + FRAME_HEADER_BYTES, end));
+      pos = end;
+    }
+    this.streamOffset += pos;
+    if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos));
+    return undefined;
+  }
+
+  /** Bytes received but not yet part of a whole frame. */
+  get bufferedBytes(): number {
+    return this.pending?.length ?? 0;
+  }
+}
+
+/**
+ * Appends frames to one growing buffer so a batch of messages leaves in one
+ * socket write. `reset` reuses the memory for the next batch.
+ */
+export class FrameWriter {
+  private buf: Buffer;
+  private length = 0;
+
+  constructor(initialBytes = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
+
+  /** Appends one frame: kind byte then `body`. */
+  append(kind: number, body: Uint8Array): void {
+    const need = FRAME_HEADER_BYTES + 1 + body.length;
+    this.reserve(need);
+    this.buf.writeUInt32BE(1 + body.length, this.length);
+    this.buf[this.length + FRAME_HEADER_BYTES] = kind;
+    this.buf.set(body, this.length + FRAME_HEADER_BYTES + 1);
+    this.length += need;
+  }
+
+  /** Bytes appended since the last `take`. */
+  get size(): number {
+    return this.length;
+  }
+
+  /** A copy of the frames appended so far; the writer starts empty again. */
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.length));
+    this.length = 0;
+    return out;
+  }
+
+  private reserve(need: number): void {
+    if (this.length + need <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + need));
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+}

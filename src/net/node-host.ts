@@ -1,0 +1,188 @@
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { type NodeId, nodeName } from "../core/ids.js";
+import type { AnyProtocol, ProtocolNode } from "../core/protocol.js";
+import { FileStorage } from "./file-storage.js";
+import { HostEnv } from "./host-env.js";
+import type { NetLimits } from "./limits.js";
+import type { NodeLine } from "./lines.js";
+import { type LogLevel, stderrLogger } from "./logger.js";
+import { PromMetrics } from "./metrics.js";
+import { cryptoRandom } from "./random.js";
+import { loadTls } from "./tls.js";
+import { TcpTransport } from "./transport.js";
+
+/** Everything one node process needs to run. */
+export interface NodeHostOptions {
+  readonly id: NodeId;
+  readonly nodes: number;
+  /** Node i listens on `basePort + i`. */
+  readonly basePort: number;
+  /** Interface to listen on and dial; loopback unless told otherwise. */
+  readonly host: string;
+  readonly protocol: AnyProtocol;
+  /** The protocol's configuration, already merged with its defaults and checked. */
+  readonly config: unknown;
+  /** This node's storage lives in `dataDir/nI/`. */
+  readonly dataDir: string;
+  /** Directory of `ca.pem`, `nI.pem`, `nI.key` for mutual TLS. */
+  readonly tlsDir?: string;
+  readonly limits: NetLimits;
+  readonly logLevel: LogLevel;
+  /** Serve Prometheus metrics on this loopback port (0 = any free one). */
+  readonly metricsPort?: number;
+  readonly statusIntervalMs: number;
+  /** How long `stop()` lets the node run after calling its `stop` handler. */
+  readonly stopGraceMs: number;
+  /** Where the node's stdout lines go. */
+  readonly out: (line: NodeLine) => void;
+  /** A protocol handler threw: a programmer error; the caller should exit. */
+  readonly onFatal: (error: unknown) => void;
+}
+
+/** A running node. */
+export interface RunningNode {
+  readonly port: number;
+  readonly transport: TcpTransport;
+  /** Graceful stop: the protocol's `stop`, a grace period, then close everything. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Opens storage, listens, dials peers and starts the protocol node with
+ * `recovered = true` when its storage existed. Emits `ready` once started,
+ * then `event` lines and a `status` line every `statusIntervalMs`.
+ * Rejects when the port is taken or the TLS files cannot be read.
+ */
+export async function runNodeHost(options: NodeHostOptions): Promise<RunningNode> {
+  const { id, nodes, protocol, out } = options;
+  const { log } = stderrLogger(nodeName(id), options.logLevel);
+  const metrics = new PromMetrics(nodeName(id));
+  const random = cryptoRandom();
+  const storage = new FileStorage(join(options.dataDir, nodeName(id)));
+  const cluster = Array.from({ length: nodes }, (_, i) => i);
+  let node: ProtocolNode<unknown, unknown> | undefined;
+  const guard = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      log.error("protocol handler threw", { what, error: (error as Error).stack ?? String(error) });
+      options.onFatal(error);
+    }
+  };
+  const transport = new TcpTransport({
+    self: id,
+    addresses: cluster.map((i) => ({ host: options.host, port: options.basePort + i })),
+    protocol: protocol.name,
+    validate: (msg) => protocol.validate(msg),
+    deliver: (from, msg) => guard("onMessage", () => node?.onMessage(from, msg)),
+    limits: options.limits,
+    log,
+    random,
+    ...(options.tlsDir === undefined ? {} : { tls: loadTls(options.tlsDir, id) }),
+  });
+  const env = new HostEnv({
+    self: id,
+    cluster,
+    storage,
+    log,
+    metrics,
+    random,
+    send: (to, msg) => {
+      if (to === id) setImmediate(() => guard("onMessage", () => node?.onMessage(id, msg)));
+      else transport.send(to, msg);
+    },
+    emit: (event) => out({ kind: "event", node: id, atMs: round(env.now()), event }),
+    fire: (tag) => guard("onTimer", () => node?.onTimer(tag)),
+  });
+  const port = await transport.listen();
+  const served =
+    options.metricsPort === undefined ? undefined : await metrics.serve(options.metricsPort);
+  node = protocol.create(id, options.config);
+  transport.connect();
+  guard("start", () => node?.start(env, storage.existed));
+  out({
+    kind: "ready",
+    node: id,
+    pid: process.pid,
+    port,
+    ...(served === undefined ? {} : { metricsPort: served.port }),
+    recovered: storage.existed,
+    recovery: storage.recovery,
+  });
+  const status = setInterval(() => {
+    publishTransportMetrics(metrics, transport);
+    out(statusLine(id, env, transport));
+  }, options.statusIntervalMs);
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= shutdown({
+      node,
+      env,
+      transport,
+      storage,
+      status,
+      server: served?.server,
+      options,
+    });
+    return stopping;
+  };
+  return { port, transport, stop };
+}
+
+async function shutdown(parts: {
+  node: ProtocolNode<unknown, unknown> | undefined;
+  env: HostEnv;
+  transport: TcpTransport;
+  storage: FileStorage;
+  status: NodeJS.Timeout;
+  server: Server | undefined;
+  options: NodeHostOptions;
+}): Promise<void> {
+  const { env, transport, storage, options } = parts;
+  clearInterval(parts.status);
+  if (parts.node?.stop !== undefined) {
+    parts.node.stop();
+    await new Promise((resolve) => setTimeout(resolve, options.stopGraceMs));
+  }
+  env.shutdown();
+  await transport.close();
+  storage.close();
+  parts.server?.close();
+  options.out({ kind: "stopped", node: options.id, atMs: round(env.now()) });
+}
+
+function statusLine(id: NodeId, env: HostEnv, transport: TcpTransport): NodeLine {
+  const s = transport.stats;
+  return {
+    kind: "status",
+    node: id,
+    atMs: round(env.now()),
+    connected: transport.connectedPeers(),
+    sent: s.sent,
+    delivered: s.delivered,
+    dropped: { ...s.dropped },
+    rejected: { ...s.rejected },
+  };
+}
+
+function publishTransportMetrics(metrics: PromMetrics, transport: TcpTransport): void {
+  const s = transport.stats;
+  metrics.set("net_sent", s.sent);
+  metrics.set("net_delivered", s.delivered);
+  metrics.set("net_bytes_out", s.bytesOut);
+  metrics.set("net_bytes_in", s.bytesIn);
+  metrics.set("net_dropped", sum(s.dropped));
+  metrics.set("net_rejected", sum(s.rejected));
+  metrics.set("net_connected_peers", transport.connectedPeers().length);
+}
+
+function sum(counts: Record<string, number>): number {
+  let total = 0;
+  for (const n of Object.values(counts)) total += n;
+  return total;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
