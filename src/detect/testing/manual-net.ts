@@ -117,6 +117,11 @@ export class ManualNet<M, T = string> {
     this.blocked.add(`${b}>${a}`);
   }
 
+  /** Drops every message from `from` to `to` (one direction only). */
+  cutOneWay(from: NodeId, to: NodeId): void {
+    this.blocked.add(`${from}>${to}`);
+  }
+
   /** Cuts every link between different groups. */
   partition(groups: readonly (readonly NodeId[])[]): void {
     for (const g of groups) {
