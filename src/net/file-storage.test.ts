@@ -92,7 +92,8 @@ describe("FileStorage", () => {
     const bytes = readFileSync(logPath());
     const recordBytes = (bytes.length - LOG_MAGIC.length) / 4;
     const second = LOG_MAGIC.length + recordBytes;
-    bytes[second + RECORD_HEADER_BYTES + 2] ^= 0x40;
+    const at = second + RECORD_HEADER_BYTES + 2;
+    bytes.writeUInt8(bytes.readUInt8(at) ^ 0x40, at);
     writeFileSync(logPath(), bytes);
     const r = new FileStorage(dir);
     expect(r.recovery.recordsRecovered).toBe(1);

@@ -19,8 +19,6 @@ export interface InboundContext {
   readonly validate: (msg: unknown) => string | undefined;
   /** Hands a valid message to the node. */
   readonly deliver: (from: NodeId, msg: unknown) => void;
-  /** Called once the peer has named itself, so older connections from it can be closed. */
-  readonly identified: (from: NodeId, connection: InboundConnection) => void;
   /** True when mutual TLS is on: the peer certificate's CN must name the sender. */
   readonly tls: boolean;
 }
@@ -62,7 +60,7 @@ export class InboundConnection {
     return this.from;
   }
 
-  /** Closes the connection without blame (a newer one from the same peer replaced it). */
+  /** Closes the connection without blame (the node is stopping). */
   close(): void {
     this.dead = true;
     clearTimeout(this.handshakeTimer);
@@ -145,7 +143,6 @@ export class InboundConnection {
     }
     clearTimeout(this.handshakeTimer);
     this.from = from;
-    this.ctx.identified(from, this);
   }
 
   private reject(reason: string, why: string): void {

@@ -40,7 +40,6 @@ export class TcpTransport {
   readonly stats: TransportStats = newStats();
   private readonly links: (PeerLink | undefined)[] = [];
   private readonly inbound = new Set<InboundConnection>();
-  private readonly inboundByPeer = new Map<NodeId, InboundConnection>();
   private server: Server | undefined;
 
   constructor(private readonly options: TransportOptions) {
@@ -148,23 +147,9 @@ export class TcpTransport {
       stats: this.stats,
       validate: this.options.validate,
       deliver: this.options.deliver,
-      identified: (from, conn) => this.identified(from, conn),
       tls: this.options.tls !== undefined,
     });
     this.inbound.add(connection);
-    socket.on("close", () => {
-      this.inbound.delete(connection);
-      const peer = connection.peer;
-      if (peer !== undefined && this.inboundByPeer.get(peer) === connection) {
-        this.inboundByPeer.delete(peer);
-      }
-    });
-  }
-
-  private identified(from: NodeId, connection: InboundConnection): void {
-    const previous = this.inboundByPeer.get(from);
-    this.inboundByPeer.set(from, connection);
-    // A peer that restarted dials again; its old half-dead connection goes.
-    if (previous !== undefined && previous !== connection) previous.close();
+    socket.on("close", () => this.inbound.delete(connection));
   }
 }

@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { Cluster, type LaunchOptions, PACKAGE_ROOT } from "./launcher.js";
+import type { NodeLine } from "./lines.js";
+import { freeBasePort } from "./testing/ports.js";
+
+/**
+ * What a host must do, checked on real processes over loopback TCP (the
+ * real-host half of the hostContract): messages are delivered between
+ * processes, timers fire, storage survives a restart only when synced, a
+ * restarted peer is reconnected to, and a graceful stop exits 0.
+ * Needs the compiled dist/ (npm test builds it first).
+ */
+const PROBE = join(PACKAGE_ROOT, "dist", "net", "testing", "probe.js");
+
+let cluster: Cluster | undefined;
+let dataDir: string | undefined;
+afterEach(async () => {
+  await cluster?.stop(1_000);
+  cluster = undefined;
+  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function launch(nodes: number, config: Record<string, unknown> = {}): Promise<Cluster> {
+  dataDir = mkdtempSync(join(tmpdir(), "cohort-host-"));
+  const options: LaunchOptions = {
+    nodes,
+    basePort: await freeBasePort(nodes),
+    protocolModule: PROBE,
+    config,
+    dataDir,
+    statusMs: 100,
+    logLevel: "info",
+  };
+  cluster = await Cluster.launch(options);
+  return cluster;
+}
+
+const isEvent =
+  (node: number, type: string, fields: Record<string, unknown> = {}) =>
+  (line: NodeLine): boolean =>
+    line.kind === "event" &&
+    line.node === node &&
+    line.event.type === type &&
+    Object.entries(fields).every(([k, v]) => line.event[k] === v);
+
+describe("real host (probe protocol on loopback)", () => {
+  it("delivers messages between processes and fires timers", async () => {
+    const c = await launch(3, { pingEveryMs: 25 });
+    for (const node of [0, 1, 2]) {
+      for (const peer of [0, 1, 2]) {
+        if (peer !== node)
+          await c.waitFor(isEvent(node, "heard", { peer }), 5_000, 0, `n${node} hears n${peer}`);
+      }
+      const tick = await c.waitFor(isEvent(node, "firstTick"), 5_000);
+      expect(tick.kind === "event" && (tick.event.afterMs as number)).toBeGreaterThanOrEqual(24);
+    }
+    const status = await c.waitFor(
+      (l) => l.kind === "status" && l.node === 0 && l.delivered > 10,
+      5_000,
+    );
+    expect(status.kind === "status" && status.connected).toEqual([1, 2]);
+    expect(status.kind === "status" && status.rejected).toEqual({});
+  });
+
+  it("keeps synced storage across a SIGKILL and restart", async () => {
+    const c = await launch(2, { syncBoots: true });
+    const first = await c.waitFor(isEvent(1, "boot"), 5_000);
+    expect(first.kind === "event" && first.event).toMatchObject({ boots: 0, recovered: false });
+    const from = c.lines.length;
+    await c.restart(1);
+    const second = await c.waitFor(isEvent(1, "boot"), 5_000, from);
+    expect(second.kind === "event" && second.event).toMatchObject({
+      boots: 1,
+      recovered: true,
+      recovery: { recordsRecovered: 1, recordsTruncated: 0 },
+    });
+  });
+
+  it("loses unsynced storage across a SIGKILL and restart", async () => {
+    const c = await launch(2, { syncBoots: false });
+    await c.waitFor(isEvent(1, "boot", { boots: 0 }), 5_000);
+    const from = c.lines.length;
+    await c.restart(1);
+    const second = await c.waitFor(isEvent(1, "boot"), 5_000, from);
+    expect(second.kind === "event" && second.event).toMatchObject({
+      boots: 0,
+      recovered: true,
+      recovery: { recordsRecovered: 0, recordsTruncated: 0 },
+    });
+  });
+
+  it("reconnects to a peer that was killed and restarted", async () => {
+    const c = await launch(2, { pingEveryMs: 20, silentAfterMs: 150 });
+    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 5_000);
+    c.signal(1, "SIGKILL");
+    const silentAt = await c.waitFor(isEvent(0, "silent", { peer: 1 }), 5_000);
+    const from = c.lines.indexOf(silentAt);
+    await c.restart(1);
+    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 5_000, from, "n0 hears n1 again");
+    await c.waitFor(isEvent(1, "heard", { peer: 0 }), 5_000, from, "restarted n1 hears n0");
+  });
+
+  it("stops gracefully on SIGTERM: the protocol's stop runs, peers hear it, exit 0", async () => {
+    const c = await launch(2);
+    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 5_000);
+    const codes = await c.stop(3_000);
+    expect(codes).toEqual([0, 0]);
+    expect(c.lines.some(isEvent(0, "leaving"))).toBe(true);
+    expect(c.lines.some((l) => l.kind === "stopped" && l.node === 1)).toBe(true);
+    expect(
+      c.lines.some(isEvent(1, "bye", { peer: 0 })) || c.lines.some(isEvent(0, "bye", { peer: 1 })),
+    ).toBe(true);
+  });
+});
