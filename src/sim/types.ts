@@ -256,8 +256,8 @@ export interface Violation {
   readonly node: NodeId;
   /** `assertion` for an `AssertionError`; `exception` for any other error a handler threw. */
   readonly kind: "assertion" | "exception";
-  /** The handler that threw: `start`, `message`, `timer` or `notice`. */
-  readonly during: "start" | "message" | "timer" | "notice";
+  /** The handler that threw: `start`, `message`, `timer`, `notice`, or `call` (`Simulation.callNode`). */
+  readonly during: "start" | "message" | "timer" | "notice" | "call";
   readonly message: string;
   readonly stack?: string;
 }
