@@ -1,0 +1,38 @@
+import { assertNever } from "../../core/assert.js";
+import type { Entry, RaftMessage } from "../messages.js";
+
+function entries(list: readonly Entry[]): string {
+  return `[${list.map((e) => `${e.index}/${e.term}${e.data === null ? "" : ` ${e.data.op.op}`}`).join(", ")}]`;
+}
+
+/** One message as one short line for traces and golden files. */
+export function formatMessage(msg: RaftMessage): string {
+  switch (msg.type) {
+    case "preVote":
+    case "requestVote":
+      return `${msg.type} term=${msg.term} last=${msg.lastLogIndex}/${msg.lastLogTerm}`;
+    case "preVoteOk":
+    case "requestVoteOk":
+      return `${msg.type} term=${msg.term} ${msg.granted ? "granted" : "rejected"}`;
+    case "appendEntries":
+      return `appendEntries term=${msg.term} prev=${msg.prevLogIndex}/${msg.prevLogTerm} entries=${entries(msg.entries)} commit=${msg.leaderCommit}`;
+    case "appendEntriesOk":
+      return msg.success
+        ? `appendEntriesOk term=${msg.term} index=${msg.index}`
+        : `appendEntriesOk term=${msg.term} rejected=${msg.index} hint=${msg.conflictIndex}/${msg.conflictTerm}`;
+    case "heartbeat":
+      return `heartbeat term=${msg.term} commit=${msg.commit} readSeq=${msg.readSeq}`;
+    case "heartbeatOk":
+      return `heartbeatOk term=${msg.term} readSeq=${msg.readSeq}`;
+    case "timeoutNow":
+      return `timeoutNow term=${msg.term}`;
+    case "kv":
+      return `kv msgId=${msg.msgId} client=${msg.clientId} seq=${msg.seq} ${JSON.stringify(msg.op)}`;
+    case "kvOk":
+      return `kvOk inReplyTo=${msg.inReplyTo} ${JSON.stringify(msg.result)}`;
+    case "error":
+      return `error inReplyTo=${msg.inReplyTo} code=${msg.code} definite=${msg.definite} leader=${msg.leader === null ? "none" : `n${msg.leader}`} "${msg.text}"`;
+    default:
+      return assertNever(msg, "message");
+  }
+}
