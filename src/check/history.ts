@@ -35,6 +35,8 @@ export interface Operation {
   readonly call: number;
   /** When the completion was seen; `Infinity` for `info` (it may take effect at any later time). */
   readonly ret: number;
+  /** The 1-based line of the input file that holds the call, when the history came from a file. */
+  readonly line?: number;
 }
 
 /** A history: operations ordered by `call`, ids dense from 0. */

@@ -45,11 +45,21 @@ export interface Model<S> {
   hash(state: S): number;
   /**
    * For objects made of independent parts (a map of keys): the part `op`
-   * touches. Operations with different keys never constrain each other, so
-   * the checker judges each part alone (P-compositionality). Omit for models
-   * that cannot be split.
+   * touches, or undefined for the part shared by operations without a key.
+   * Operations of different parts never constrain each other, so the checker
+   * may judge each part alone (P-compositionality), with `part` as the model
+   * of one part. Omit for models that cannot be split.
    */
-  partitionKey?(op: Operation): string;
+  partitionKey?(op: Operation): string | undefined;
+  /** The model of a single part when the checker splits by `partitionKey`; defaults to this model. */
+  readonly part?: Model<unknown>;
+  /**
+   * Why `op` is not an operation of this model (an unknown `f`, an input of
+   * the wrong type), or undefined when it is. The checkers reject a history
+   * with such an operation as bad input before judging it, so `step` may
+   * assume valid operations. Optional; without it every operation is valid.
+   */
+  validate?(op: Operation): string | undefined;
   /**
    * For a `fail` operation: true when the failure is a definite outcome that
    * `step` judges (it ran and reported failure), false when the operation

@@ -28,6 +28,8 @@ export interface PartitionResult {
   /** The partition key (`Model.partitionKey`), or undefined when the history was checked whole. */
   readonly key: string | undefined;
   readonly verdict: Verdict;
+  /** For `unknown`: what stopped the search. */
+  readonly reason?: "timeout" | "memory";
   /** Operations in this partition (ids of the whole history), in call order. */
   readonly ops: readonly number[];
   /**
