@@ -346,7 +346,12 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
 
   private aboutSelf(u: SwimUpdate): void {
     if (u.state === "alive" || u.state === "left" || this.leaving) return;
-    if (u.incarnation < this.incarnation) return;
+    if (u.incarnation < this.incarnation) {
+      // An accusation of an older life: our current incarnation already refutes it,
+      // but the accuser may never have heard it (it may have been lost), so say it again.
+      this.broadcasts.push(this.selfUpdate("alive"));
+      return;
+    }
     // Refute (§4.2): a higher incarnation overrides the suspicion or the confirmation.
     this.bumpIncarnation(u.incarnation + 1);
     this.broadcasts.push(this.selfUpdate("alive"));
