@@ -1,7 +1,10 @@
+import { benchCommand } from "./bench.js";
 import type { Command } from "./command.js";
+import { simCommand } from "./sim.js";
+import { startCommand } from "./start.js";
 
 /**
  * Every `cohort` sub-command, in the order `cohort --help` lists them.
  * Each lives in its own file under `src/cli/`; add one line here per command.
  */
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [simCommand, startCommand, benchCommand];

@@ -1,0 +1,76 @@
+import {
+  formatSimBench,
+  runSimBench,
+  SIM_BENCH_FULL,
+  SIM_BENCH_QUICK,
+} from "../sim/bench/index.js";
+import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.js";
+
+/** One named benchmark of `cohort bench NAME`. */
+export interface Benchmark {
+  readonly name: string;
+  /** One line for `cohort bench --help`. */
+  readonly summary: string;
+  /** Runs with the arguments after the benchmark's name; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+const simBenchmark: Benchmark = {
+  name: "sim",
+  summary:
+    "simulator: delivered messages/s vs a bare event loop (ping-pong, 100 nodes); bytes per node and per in-flight message",
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      { json: { type: "boolean" }, quick: { type: "boolean" }, samples: { type: "string" } },
+      false,
+    );
+    const base = values.quick === true ? SIM_BENCH_QUICK : SIM_BENCH_FULL;
+    const samples = intFlag("samples", values.samples, base.samples, 1, 100);
+    const result = runSimBench({ ...base, samples });
+    process.stdout.write(
+      values.json === true ? `${JSON.stringify(result)}\n` : `${formatSimBench(result)}\n`,
+    );
+    return EXIT.ok;
+  },
+};
+
+/** Every benchmark, by name; add one entry per benchmark. */
+export const BENCHMARKS: readonly Benchmark[] = [simBenchmark];
+
+const HELP = `Usage: cohort bench <name> [options]
+
+Runs one benchmark and prints its figures (medians of several samples; ratios
+measured side by side in the same run). bench/RESULTS.md records the latest.
+
+Benchmarks:
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join("\n")}
+
+Options (sim):
+  --json         print one JSON object: deliveredPerSec, bareDeliveredPerSec, ratioToBare,
+                 bytesPerNode, bytesPerInFlightMessage, clusterBytes, samples, settings, targets
+  --samples N    throughput samples (default 5)
+  --quick        a tiny run that only proves the benchmark works
+`;
+
+/** `cohort bench NAME [options]`: runs a named benchmark. */
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "run a benchmark (cohort bench sim [--json])",
+  help: HELP,
+  async run(argv) {
+    const [name, ...rest] = argv;
+    if (name === undefined) {
+      throw new UsageError(
+        `expected a benchmark name: ${BENCHMARKS.map((b) => b.name).join(", ")}`,
+      );
+    }
+    const benchmark = BENCHMARKS.find((b) => b.name === name);
+    if (benchmark === undefined) {
+      throw new UsageError(
+        `unknown benchmark ${JSON.stringify(name)}; expected one of ${BENCHMARKS.map((b) => b.name).join(", ")}`,
+      );
+    }
+    return benchmark.run(rest);
+  },
+};
