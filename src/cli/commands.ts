@@ -1,5 +1,6 @@
 import { benchCommand } from "./bench.js";
 import type { Command } from "./command.js";
+import { shrinkCommand } from "./shrink.js";
 import { simCommand } from "./sim.js";
 import { startCommand } from "./start.js";
 
@@ -7,4 +8,4 @@ import { startCommand } from "./start.js";
  * Every `cohort` sub-command, in the order `cohort --help` lists them.
  * Each lives in its own file under `src/cli/`; add one line here per command.
  */
-export const COMMANDS: readonly Command[] = [simCommand, startCommand, benchCommand];
+export const COMMANDS: readonly Command[] = [simCommand, shrinkCommand, startCommand, benchCommand];
