@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { resolve } from "node:path";
+import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import type { AnyProtocol } from "../core/protocol.js";
 import { isRecord } from "../core/validate.js";
@@ -35,6 +36,8 @@ const HELP = `node dist/cli/node-process.js --id I --nodes N [options]
   --frame-bytes-max B    largest frame accepted (default ${DEFAULT_LIMITS.frameBytesMax})
   --send-queue-max N     messages queued per peer before drops (default ${DEFAULT_LIMITS.sendQueueMax})
   --exit-with-stdin      stop gracefully when stdin closes
+  --start-on-stdin       listen and dial peers, but start the protocol only when
+                         the line "go" arrives on stdin (a launcher's start barrier)
 `;
 
 const FLAGS = {
@@ -54,7 +57,20 @@ const FLAGS = {
   "frame-bytes-max": { type: "string" },
   "send-queue-max": { type: "string" },
   "exit-with-stdin": { type: "boolean" },
+  "start-on-stdin": { type: "boolean" },
 } as const;
+
+/** Resolves when the line `go` arrives on stdin. */
+function goFromStdin(): Promise<void> {
+  return new Promise((resolve) => {
+    const lines = createInterface({ input: process.stdin });
+    lines.on("line", (line) => {
+      if (line.trim() !== "go") return;
+      lines.close();
+      resolve();
+    });
+  });
+}
 
 async function loadProtocol(
   name: string | undefined,
@@ -177,6 +193,7 @@ async function main(argv: string[]): Promise<number> {
       statusIntervalMs: intFlag("status-ms", values["status-ms"], 500, 10, 600_000),
       stopGraceMs: intFlag("stop-grace-ms", values["stop-grace-ms"], 200, 0, 60_000),
       out,
+      ...(values["start-on-stdin"] ? { startGate: goFromStdin() } : {}),
       onFatal: () => process.exit(70),
     });
   } catch (error) {

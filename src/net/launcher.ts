@@ -56,14 +56,19 @@ export class Cluster {
 
   private constructor(private readonly options: LaunchOptions) {}
 
-  /** Spawns every node and resolves when all are ready; rejects (after stopping them) if one fails. */
+  /**
+   * Spawns every node, waits until all listen, then starts their protocols
+   * together (a start barrier, so no node suspects a peer that is merely slower
+   * to boot) and resolves when all are ready. Rejects, after stopping them, if one fails.
+   */
   static async launch(options: LaunchOptions, readyMsMax = 15_000): Promise<Cluster> {
     const cluster = new Cluster(options);
-    for (let id = 0; id < options.nodes; id++) cluster.spawnNode(id);
+    const ids = Array.from({ length: options.nodes }, (_, id) => id);
+    for (const id of ids) cluster.spawnNode(id);
     try {
-      await Promise.all(
-        Array.from({ length: options.nodes }, (_, id) => cluster.waitReady(id, 0, readyMsMax)),
-      );
+      await Promise.all(ids.map((id) => cluster.waitKind(id, "listening", 0, readyMsMax)));
+      for (const id of ids) cluster.go(id);
+      await Promise.all(ids.map((id) => cluster.waitKind(id, "ready", 0, readyMsMax)));
     } catch (error) {
       await cluster.stop(500);
       throw error;
@@ -75,7 +80,8 @@ export class Cluster {
   argsFor(id: NodeId): string[] {
     const o = this.options;
     const args = [NODE_PROCESS_JS, "--id", String(id), "--nodes", String(o.nodes)];
-    args.push("--base-port", String(o.basePort), "--data", o.dataDir, "--exit-with-stdin");
+    args.push("--base-port", String(o.basePort), "--data", o.dataDir);
+    args.push("--exit-with-stdin", "--start-on-stdin");
     if (o.protocolModule !== undefined) args.push("--protocol-module", o.protocolModule);
     else if (o.protocol !== undefined) args.push("--protocol", o.protocol);
     if (o.config !== undefined) args.push("--config", JSON.stringify(o.config));
@@ -116,7 +122,9 @@ export class Cluster {
     }
     const from = this.lines.length;
     this.spawnNode(id);
-    await this.waitReady(id, from, readyMsMax);
+    await this.waitKind(id, "listening", from, readyMsMax);
+    this.go(id);
+    await this.waitKind(id, "ready", from, readyMsMax);
   }
 
   /**
@@ -185,21 +193,32 @@ export class Cluster {
     });
   }
 
-  private waitReady(id: NodeId, fromIndex: number, timeoutMs: number): Promise<NodeLine> {
+  /** Tells node `id` to start its protocol (the start barrier). */
+  private go(id: NodeId): void {
+    this.children[id]?.stdin?.write("go\n");
+  }
+
+  private waitKind(
+    id: NodeId,
+    kind: "listening" | "ready",
+    fromIndex: number,
+    timeoutMs: number,
+  ): Promise<NodeLine> {
     const child = this.children[id];
     return this.waitUntil(
       () => {
-        const ready = this.lines.slice(fromIndex).find((l) => l.kind === "ready" && l.node === id);
-        if (ready !== undefined) return ready;
+        const line = this.lines.slice(fromIndex).find((l) => l.kind === kind && l.node === id);
+        if (line !== undefined) return line;
         if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) {
+          const why = this.logs(id).slice(-3).join(" | ");
           throw new Error(
-            `node n${id} exited (${child.exitCode ?? child.signalCode}) before ready: ${this.logs(id).slice(-3).join(" | ")}`,
+            `node n${id} exited (${child.exitCode ?? child.signalCode}) before ${kind}: ${why}`,
           );
         }
         return undefined;
       },
       timeoutMs,
-      `n${id} ready`,
+      `n${id} ${kind}`,
     );
   }
 

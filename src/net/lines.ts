@@ -8,12 +8,19 @@ import { isRecord } from "../core/validate.js";
  * `kind`. This is the stable channel between a node and whoever launched it
  * (the launcher, `cohort start --json`, a test). Logs go to stderr instead.
  *
- * - `ready`: listening; `port` bound, `recovered` as passed to `start`, the storage `recovery` report.
+ * - `listening`: the port is bound and peers are being dialled; the protocol has not started.
+ * - `ready`: the protocol started; `port` bound, `recovered` as passed to `start`, the storage `recovery` report.
  * - `event`: the protocol emitted `event` at `atMs` (the node's monotonic clock).
  * - `status`: periodic counters of the transport and which peers are connected.
  * - `stopped`: a graceful stop finished; the process exits next.
  */
 export type NodeLine =
+  | {
+      readonly kind: "listening";
+      readonly node: NodeId;
+      readonly pid: number;
+      readonly port: number;
+    }
   | {
       readonly kind: "ready";
       readonly node: NodeId;
@@ -41,7 +48,7 @@ export type NodeLine =
     }
   | { readonly kind: "stopped"; readonly node: NodeId; readonly atMs: number };
 
-const KINDS = ["ready", "event", "status", "stopped"];
+const KINDS = ["listening", "ready", "event", "status", "stopped"];
 
 /** Parses one stdout line of a node; undefined when it is not a node line. */
 export function parseNodeLine(text: string): NodeLine | undefined {

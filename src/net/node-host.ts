@@ -36,6 +36,12 @@ export interface NodeHostOptions {
   readonly stopGraceMs: number;
   /** Where the node's stdout lines go. */
   readonly out: (line: NodeLine) => void;
+  /**
+   * Resolves when the protocol may start. The node listens and dials its peers
+   * first (reporting `listening`), so a launcher can start every node of a
+   * cluster at the same moment instead of one process start-up apart.
+   */
+  readonly startGate?: Promise<void>;
   /** A protocol handler threw: a programmer error; the caller should exit. */
   readonly onFatal: (error: unknown) => void;
 }
@@ -50,7 +56,8 @@ export interface RunningNode {
 
 /**
  * Opens storage, listens, dials peers and starts the protocol node with
- * `recovered = true` when its storage existed. Emits `ready` once started,
+ * `recovered = true` when its storage existed. Emits `listening` once the
+ * port is bound, waits for `startGate`, then emits `ready` once started,
  * then `event` lines and a `status` line every `statusIntervalMs`.
  * Rejects when the port is taken or the TLS files cannot be read.
  */
@@ -100,6 +107,11 @@ export async function runNodeHost(options: NodeHostOptions): Promise<RunningNode
     options.metricsPort === undefined ? undefined : await metrics.serve(options.metricsPort);
   node = protocol.create(id, options.config);
   transport.connect();
+  out({ kind: "listening", node: id, pid: process.pid, port });
+  if (options.startGate !== undefined) {
+    await options.startGate;
+    transport.redialNow();
+  }
   guard("start", () => node?.start(env, storage.existed));
   out({
     kind: "ready",

@@ -83,6 +83,15 @@ export class PeerLink {
     return this.open;
   }
 
+  /** Skips a pending reconnect delay and dials now (backoff restarts from its minimum). */
+  redialNow(): void {
+    if (this.closed || this.socket !== undefined || this.retryTimer === undefined) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.attempts = 0;
+    this.dial();
+  }
+
   /** Writes what is queued, then closes the connection and stops reconnecting. */
   close(): void {
     this.flush();
@@ -142,7 +151,10 @@ export class PeerLink {
     const ceilingMs = Math.min(reconnectMsMax, reconnectMsMin * 2 ** Math.min(this.attempts, 20));
     const delayMs = ceilingMs * (0.5 + 0.5 * this.ctx.random());
     this.attempts++;
-    this.retryTimer = setTimeout(() => this.dial(), delayMs);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.dial();
+    }, delayMs);
   }
 
   /** Encodes queued messages into frames until the socket's buffer is full. */

@@ -119,6 +119,11 @@ export class TcpTransport {
     link.send(msg);
   }
 
+  /** Dials at once every peer whose link is waiting out a reconnect delay. */
+  redialNow(): void {
+    for (const link of this.links) link?.redialNow();
+  }
+
   /** Peers with an established outbound connection. */
   connectedPeers(): NodeId[] {
     const out: NodeId[] = [];

@@ -1,0 +1,273 @@
+import { resolve } from "node:path";
+import { nodeName } from "../core/ids.js";
+import { isRecord } from "../core/validate.js";
+import { ClusterView, eventText } from "../net/cluster-view.js";
+import { Cluster } from "../net/launcher.js";
+import type { NodeLine } from "../net/lines.js";
+import { findProtocol, PROTOCOLS } from "../registry.js";
+import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.js";
+
+const HELP = `cohort start [options]
+
+Runs a local cluster of N real node processes on loopback, each running the
+same protocol object the simulator runs, over TCP (or mutual TLS). Shows each
+node's view live (refreshed in place on a terminal; one line per event
+otherwise) and stops every node cleanly on Ctrl-C, freeing the ports.
+
+Options:
+  --protocol NAME   protocol to run (default heartbeat; known: ${PROTOCOLS.map((p) => p.name).join(", ")})
+  --nodes N         number of node processes, 1..64 (default 3)
+  --base-port P     node i listens on 127.0.0.1:P+i (default 7400)
+  --data DIR        node i keeps its storage in DIR/ni (default ./data)
+  --tls-dir DIR     mutual TLS: DIR/ca.pem and, per node, DIR/ni.pem + DIR/ni.key
+  --config JSON     overrides of the protocol's defaults, e.g. '{"intervalMs":50}'
+  --duration S      stop by itself after S seconds (default: run until Ctrl-C)
+  --log-level L     node log level on stderr: debug|info|warn|error|silent (default warn)
+  --json            print every node line (ready, event, status, stopped) as JSON,
+                    then one {"kind":"summary"} line; see docs/host.md
+
+Exit status: 0 when every node stopped cleanly, 1 when one died on its own or
+the cluster could not start, 2 on bad flags.
+`;
+
+const FLAGS = {
+  protocol: { type: "string" },
+  nodes: { type: "string" },
+  "base-port": { type: "string" },
+  data: { type: "string" },
+  "tls-dir": { type: "string" },
+  config: { type: "string" },
+  duration: { type: "string" },
+  "log-level": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+interface StartSettings {
+  readonly protocol: string;
+  readonly nodes: number;
+  readonly basePort: number;
+  readonly dataDir: string;
+  readonly tlsDir: string | undefined;
+  readonly config: Record<string, unknown>;
+  readonly durationS: number | undefined;
+  readonly logLevel: string;
+  readonly json: boolean;
+}
+
+function parseSettings(argv: string[]): StartSettings {
+  const { values } = parseFlags(argv, FLAGS, false);
+  const protocolName = values.protocol ?? "heartbeat";
+  const protocol = findProtocol(protocolName);
+  if (protocol === undefined) {
+    throw new UsageError(
+      `--protocol: unknown protocol ${JSON.stringify(protocolName)} (known: ${PROTOCOLS.map((p) => p.name).join(", ")})`,
+    );
+  }
+  const nodes = intFlag("nodes", values.nodes, 3, 1, 64);
+  let config: Record<string, unknown> = {};
+  if (values.config !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(values.config);
+    } catch (error) {
+      throw new UsageError(`--config: not JSON: ${(error as Error).message}`);
+    }
+    if (!isRecord(parsed)) throw new UsageError("--config: expected a JSON object");
+    config = parsed;
+  }
+  const problem = protocol.checkConfig({ ...(protocol.defaults as object), ...config });
+  if (problem !== undefined) throw new UsageError(`--config: ${problem}`);
+  const logLevel = values["log-level"] ?? "warn";
+  if (!["debug", "info", "warn", "error", "silent"].includes(logLevel)) {
+    throw new UsageError(
+      `--log-level: expected debug|info|warn|error|silent, got ${JSON.stringify(logLevel)}`,
+    );
+  }
+  return {
+    protocol: protocolName,
+    nodes,
+    basePort: intFlag("base-port", values["base-port"], 7400, 1024, 65535 - nodes + 1),
+    dataDir: resolve(values.data ?? "./data"),
+    tlsDir: values["tls-dir"] === undefined ? undefined : resolve(values["tls-dir"]),
+    config,
+    durationS:
+      values.duration === undefined
+        ? undefined
+        : intFlag("duration", values.duration, 0, 1, 86_400),
+    logLevel,
+    json: values.json === true,
+  };
+}
+
+/** `cohort start`: a live local cluster of real processes. */
+export const startCommand: Command = {
+  name: "start",
+  summary: "run a local cluster of real node processes on loopback",
+  help: HELP,
+  run: async (argv) => runStart(parseSettings(argv)),
+};
+
+async function runStart(s: StartSettings): Promise<number> {
+  const view = new ClusterView(s.nodes);
+  const screen = new Screen(s, view);
+  let stopping = false;
+  let diedOnItsOwn = false;
+  screen.header();
+  let cluster: Cluster;
+  try {
+    cluster = await Cluster.launch({
+      nodes: s.nodes,
+      basePort: s.basePort,
+      protocol: s.protocol,
+      config: s.config,
+      dataDir: s.dataDir,
+      logLevel: s.logLevel,
+      statusMs: 250,
+      ...(s.tlsDir === undefined ? {} : { tlsDir: s.tlsDir }),
+      onLine: (line) => screen.line(line),
+      onLog: (node, text) => screen.log(node, text),
+      onExit: (node, code, signal) => {
+        view.exited(node, code, signal);
+        if (!stopping) {
+          diedOnItsOwn = true;
+          screen.note(`${nodeName(node)} exited on its own (${code ?? signal})`);
+        }
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`cohort start: the cluster did not start: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
+  screen.begin();
+  await new Promise<void>((done) => {
+    process.once("SIGINT", () => done());
+    process.once("SIGTERM", () => done());
+    if (s.durationS !== undefined) setTimeout(done, s.durationS * 1000).unref();
+  });
+  stopping = true;
+  const codes = await cluster.stop(3_000);
+  screen.end(codes);
+  return diedOnItsOwn || codes.some((c) => c !== 0) ? EXIT.failed : EXIT.ok;
+}
+
+/** How often plain (non-terminal) output repeats the status table. */
+const PLAIN_TABLE_EVERY_MS = 5_000;
+
+/** Renders the cluster: a table redrawn in place on a TTY, plain lines otherwise, or JSON lines. */
+class Screen {
+  private readonly tty: boolean;
+  private drawn = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private startedMs = performance.now();
+  private readonly notes: string[] = [];
+
+  constructor(
+    private readonly s: StartSettings,
+    private readonly view: ClusterView,
+  ) {
+    this.tty = !s.json && process.stdout.isTTY === true;
+  }
+
+  /** The opening line, before the nodes are launched. */
+  header(): void {
+    if (this.s.json) return;
+    const last = this.s.basePort + this.s.nodes - 1;
+    process.stdout.write(
+      `cohort start: ${this.s.nodes} × ${this.s.protocol} on 127.0.0.1:${this.s.basePort}-${last}` +
+        `${this.s.tlsDir === undefined ? "" : " (mutual TLS)"}, data in ${this.s.dataDir}. Ctrl-C stops.\n`,
+    );
+  }
+
+  /** Starts the live table once every node is ready. */
+  begin(): void {
+    if (this.s.json) return;
+    if (this.tty) {
+      this.timer = setInterval(() => this.draw(), 250);
+      this.draw();
+    } else {
+      this.table();
+      this.timer = setInterval(() => this.table(), PLAIN_TABLE_EVERY_MS);
+    }
+  }
+
+  /** Plain output: the whole table, stamped, now and then (events are printed as they come). */
+  private table(): void {
+    process.stdout.write(`${this.elapsed()} status\n`);
+    for (const row of this.view.render()) process.stdout.write(`          ${row}\n`);
+  }
+
+  line(line: NodeLine): void {
+    this.view.apply(line);
+    if (this.s.json) {
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    const text = eventText(line);
+    if (text === undefined) return;
+    if (this.tty) this.remember(text);
+    else process.stdout.write(`${this.elapsed()} ${text}\n`);
+  }
+
+  log(node: number, text: string): void {
+    // Node logs are pino JSON; warnings and errors are worth showing.
+    let level = 0;
+    let msg = text;
+    try {
+      const parsed = JSON.parse(text) as { level?: number; msg?: string; why?: string };
+      level = parsed.level ?? 0;
+      msg = `${parsed.msg ?? ""}${parsed.why === undefined ? "" : `: ${parsed.why}`}`;
+    } catch {
+      level = 50;
+    }
+    if (level < 40) return;
+    const out = `${nodeName(node)} log: ${msg}`;
+    if (this.s.json) process.stderr.write(`${out}\n`);
+    else if (this.tty) this.remember(out);
+    else process.stdout.write(`${this.elapsed()} ${out}\n`);
+  }
+
+  note(text: string): void {
+    if (this.s.json) process.stderr.write(`cohort start: ${text}\n`);
+    else if (this.tty) this.remember(text);
+    else process.stdout.write(`${this.elapsed()} ${text}\n`);
+  }
+
+  end(codes: readonly (number | null)[]): void {
+    clearInterval(this.timer);
+    if (this.tty) this.draw();
+    else if (!this.s.json) this.table();
+    const summary = {
+      kind: "summary",
+      nodes: this.s.nodes,
+      protocol: this.s.protocol,
+      runMs: Math.round(performance.now() - this.startedMs),
+      exitCodes: codes,
+    };
+    if (this.s.json) {
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    const text = codes.map((c, i) => `${nodeName(i)}=${c ?? "killed"}`).join(" ");
+    process.stdout.write(
+      `cohort start: stopped after ${(summary.runMs / 1000).toFixed(1)} s; exit codes ${text}; ports freed.\n`,
+    );
+  }
+
+  private remember(text: string): void {
+    this.notes.push(`${this.elapsed()} ${text}`);
+    if (this.notes.length > 8) this.notes.shift();
+  }
+
+  private draw(): void {
+    const rows = [...this.view.render(), "", "recent:", ...this.notes.map((n) => `  ${n}`)];
+    const columns = process.stdout.columns ?? 120;
+    let out = this.drawn > 0 ? `\x1b[${this.drawn}A` : "";
+    for (const row of rows) out += `\x1b[2K${row.slice(0, columns - 1)}\n`;
+    process.stdout.write(out);
+    this.drawn = rows.length;
+  }
+
+  private elapsed(): string {
+    return `${((performance.now() - this.startedMs) / 1000).toFixed(3).padStart(8)}s`;
+  }
+}
