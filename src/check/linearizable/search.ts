@@ -60,7 +60,7 @@ export function searchLinearizable(
 ): SearchOutcome {
   const n = ops.length;
   const { next, prev } = buildEntries(ops);
-  const interner = new StateInterner(model, n);
+  const interner = new StateInterner(model);
   const initial = interner.intern(model.init());
   let remaining = 0;
   const determinate = new Uint8Array(n);
