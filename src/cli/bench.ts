@@ -1,9 +1,11 @@
+import { runGossipBench } from "../bench/gossip.js";
 import {
   formatSimBench,
   runSimBench,
   SIM_BENCH_FULL,
   SIM_BENCH_QUICK,
 } from "../sim/bench/index.js";
+import { netBenchmark } from "./bench-net.js";
 import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.js";
 
 /** One named benchmark of `cohort bench NAME`. */
@@ -36,7 +38,16 @@ const simBenchmark: Benchmark = {
 };
 
 /** Every benchmark, by name; add one entry per benchmark. */
-export const BENCHMARKS: readonly Benchmark[] = [simBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  simBenchmark,
+  netBenchmark,
+  {
+    name: "gossip",
+    summary:
+      "Demers et al. 1987 Tables 1-3 (n = 1000, many seeds) beside the paper; scale to 10^5; anti-entropy SVG",
+    run: runGossipBench,
+  },
+];
 
 const HELP = `Usage: cohort bench <name> [options]
 
