@@ -1,11 +1,16 @@
 import type { AnyScenario } from "../sim/scenario.js";
+import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
 
 /**
  * Every scenario `cohort sim`, `cohort sweep` and `cohort shrink` can run, by
  * name, in the order `cohort sim --list` shows them. Add one line per scenario.
  */
-export const SCENARIOS: readonly AnyScenario[] = [pingpongScenario, pingpongFragileScenario];
+export const SCENARIOS: readonly AnyScenario[] = [
+  pingpongScenario,
+  pingpongFragileScenario,
+  heartbeatScenario,
+];
 
 /** The scenario called `name`, or undefined. */
 export function findScenario(name: string): AnyScenario | undefined {

@@ -13,6 +13,14 @@ export interface Outage {
   readonly kind: "crash" | "pause";
   readonly fromMs: number;
   readonly toMs?: number;
+  /** For a crash: extra time the detectors get, e.g. because its last messages were delayed by a fault. */
+  readonly graceMs?: number;
+}
+
+/** A span of time in which the run's faults leave completeness unverifiable (e.g. replayed messages). */
+export interface Window {
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 /** What the detection check needs to know about a finished run. */
@@ -27,6 +35,8 @@ export interface DetectionRun {
    * is up. Infinity when some such fault never healed.
    */
   readonly calmFromMs: number;
+  /** Crashes whose detection window overlaps one of these are not judged. */
+  readonly unverifiable?: readonly Window[];
 }
 
 /** The bounds a detector promises. */
@@ -82,14 +92,18 @@ export function completenessViolations(run: DetectionRun, bounds: DetectionBound
   const out: string[] = [];
   for (const crash of run.outages) {
     if (crash.kind !== "crash") continue;
-    const deadlineMs = crash.fromMs + bounds.detectMs;
+    const deadlineMs = crash.fromMs + bounds.detectMs + (crash.graceMs ?? 0);
     if (deadlineMs > run.endMs || (crash.toMs ?? Number.POSITIVE_INFINITY) <= deadlineMs) continue;
+    const judged = (run.unverifiable ?? []).every(
+      (w) => w.toMs < crash.fromMs || w.fromMs > deadlineMs,
+    );
+    if (!judged) continue;
     for (let a = 0; a < run.nodeCount; a++) {
       if (a === crash.node) continue;
       if (!upThroughout(run, a, crash.fromMs - bounds.detectMs, deadlineMs)) continue;
       if (accusesAt(run, a, crash.node, deadlineMs)) continue;
       out.push(
-        `n${a} did not suspect n${crash.node} within ${bounds.detectMs} ms of its crash at ${crash.fromMs} ms (checked at ${deadlineMs} ms)`,
+        `n${a} did not suspect n${crash.node} within ${deadlineMs - crash.fromMs} ms of its crash at ${crash.fromMs} ms (checked at ${deadlineMs} ms)`,
       );
     }
   }
