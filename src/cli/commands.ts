@@ -4,6 +4,7 @@ import type { Command } from "./command.js";
 import { shrinkCommand } from "./shrink.js";
 import { simCommand } from "./sim.js";
 import { startCommand } from "./start.js";
+import { sweepCommand } from "./sweep.js";
 
 /**
  * Every `cohort` sub-command, in the order `cohort --help` lists them.
@@ -11,6 +12,7 @@ import { startCommand } from "./start.js";
  */
 export const COMMANDS: readonly Command[] = [
   simCommand,
+  sweepCommand,
   shrinkCommand,
   startCommand,
   benchCommand,
