@@ -292,3 +292,55 @@ describe("nemesis: each verb changes what the protocol sees", () => {
     expect(report.recordsRecovered).toBeLessThan(8);
   });
 });
+
+describe("nemesis: overlapping faults", () => {
+  it("a pause cut short by a crash does not end a later pause of the restarted node", () => {
+    const { sim } = probeCluster();
+    sim.pause({ node: 1, durationMs: 100 });
+    sim.restart({ node: 1 });
+    expect(sim.status(1)).toBe("up");
+    sim.run(50);
+    sim.pause({ node: 1, durationMs: 200 });
+    sim.run(150);
+    expect(sim.status(1)).toBe("paused");
+    sim.run(260);
+    expect(sim.status(1)).toBe("up");
+  });
+
+  it("overlapping partitions both apply; healing one leaves the other", () => {
+    const { sim, logs, send } = probeCluster();
+    sim.partition({
+      groups: [
+        [0, 1],
+        [2, 3],
+      ],
+    });
+    const second = sim.partition({
+      groups: [
+        [0, 2],
+        [1, 3],
+      ],
+    });
+    send(0, 1, { type: "pong", seq: 1 });
+    send(0, 2, { type: "pong", seq: 2 });
+    sim.run(10);
+    expect(logs[1]!.messages).toEqual([]);
+    expect(logs[2]!.messages).toEqual([]);
+    second.heal();
+    send(0, 1, { type: "pong", seq: 3 });
+    sim.run(20);
+    expect(logs[1]!.messages.map((m) => m.msg.seq)).toEqual([3]);
+  });
+
+  it("a crash drops what a paused node held, as crashed", () => {
+    const { sim, send } = probeCluster();
+    sim.pause({ node: 1, durationMs: 100 });
+    send(0, 1, { type: "pong", seq: 1 });
+    send(0, 1, { type: "pong", seq: 2 });
+    sim.run(10);
+    expect(sim.inFlight).toBe(2);
+    sim.crash({ node: 1 });
+    expect(sim.inFlight).toBe(0);
+    expect(sim.counters().dropped.crashed).toBe(2);
+  });
+});

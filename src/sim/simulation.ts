@@ -185,6 +185,8 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
   private ringNext = 0;
   private readonly faultRecords: FaultRecord[] = [];
   private readonly activeFaults = new Map<number, FaultSpec>();
+  /** Pause fault id → the incarnation it paused, so a pause outlived by a crash does not end a later pause. */
+  private readonly pausedIncarnation = new Map<number, number>();
   private readonly buggifySites = new Map<string, boolean>();
 
   // Options.
@@ -938,7 +940,7 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
         if (this.crashNode(spec.node, false)) this.noticePeers(spec.node);
         return true;
       case "pause":
-        this.pauseNode(spec.node);
+        if (this.pauseNode(spec.node)) this.pausedIncarnation.set(id, this.incarnation[spec.node]!);
         return true;
       case "clock":
         this.skewClock(spec.node, spec.skewMs ?? 0, spec.driftPpm ?? 0);
@@ -976,7 +978,9 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
         this.restartNode(spec.node);
         return;
       case "pause":
-        this.resumeNode(spec.node);
+        if (this.pausedIncarnation.get(id) === this.incarnation[spec.node])
+          this.resumeNode(spec.node);
+        this.pausedIncarnation.delete(id);
         return;
       case "clock":
         this.resetClock(spec.node);
@@ -1033,11 +1037,13 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     }
   }
 
-  private pauseNode(id: NodeId): void {
-    if (this.up[id] === 0) return;
+  /** Pauses `id` (no-op when down); returns whether it was up. */
+  private pauseNode(id: NodeId): boolean {
+    if (this.up[id] === 0) return false;
     this.pauseDepth[id]!++;
     this.hash.event(T_PAUSE, id, -1, this.nowMs);
     if (this.keepTrace) this.traceRecords.push({ t: this.nowMs, ev: "pause", node: id });
+    return true;
   }
 
   private resumeNode(id: NodeId): void {
