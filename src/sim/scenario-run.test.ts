@@ -57,6 +57,32 @@ describe("running scenarios", () => {
     expect(report.first.traceHash).toBe(report.second.traceHash);
   });
 
+  it("--check-determinism reports the first differing trace line of a run that is not deterministic", () => {
+    // A scenario that leaks state between runs (a module-level counter): the second run differs.
+    let leaked = 0;
+    const base = scenario("pingpong");
+    const leaky: AnyScenario = {
+      ...base,
+      name: "leaky",
+      create: (id, n) => {
+        const node = base.create(id, n);
+        const start = node.start.bind(node);
+        leaked += 1;
+        const extra = leaked > n ? 1 : 0;
+        node.start = (env, recovered) => {
+          start(env, recovered);
+          if (extra === 1) env.emit({ type: "leak" });
+        };
+        return node;
+      },
+    };
+    const report = checkDeterminism(planRun(leaky, { seed: 1 }));
+    expect(report.same).toBe(false);
+    expect(report.difference).toMatch(
+      /^traceHash [0-9a-f]{16} vs [0-9a-f]{16}\nfirst difference at trace line \d+:\n {2}run 1: .*\n {2}run 2: .*"leak"/,
+    );
+  });
+
   it("explicit faults are injected when they say and appear in the summary", () => {
     const plan = planRun(scenario("pingpong"), {
       seed: 1,
