@@ -104,3 +104,26 @@ describe("determinism", () => {
     expect(faulty.toNode1).toEqual(plain.toNode1);
   });
 });
+
+describe("the trace hash", () => {
+  it("tells apart runs that differ only in what a protocol emitted", () => {
+    const run = (suspect: number) => {
+      const sim = new Simulation<PingMsg>({
+        seed: 1,
+        nodeCount: 2,
+        create: () => ({
+          start(env) {
+            env.emit({ type: "suspect", peer: suspect });
+          },
+          onMessage() {},
+          onTimer() {},
+        }),
+        validate: validatePing,
+      });
+      sim.run(1);
+      return sim.traceHash();
+    };
+    expect(run(0)).toBe(run(0));
+    expect(run(0)).not.toBe(run(1));
+  });
+});

@@ -440,7 +440,12 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     return this.inject({ verb: "restart", ...options });
   }
 
-  /** The trace hash: 16 hex digits over every trace event's kind, time and nodes. Always computed. */
+  /**
+   * The trace hash: 16 hex digits over every trace event's kind, virtual time and
+   * nodes, each drop's reason, each fault's verb, and each emitted event's
+   * top-level fields. Message contents are not hashed (too costly per message);
+   * they show in the full trace. Always computed, whether or not the trace is kept.
+   */
   traceHash(): string {
     return this.hash.hex();
   }
@@ -637,7 +642,7 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     const record: EmittedEvent = { t: this.nowMs, node, event };
     this.emitted.push(record);
     this.hash.event(T_EMIT, node, -1, this.nowMs);
-    this.hash.text(String(event.type));
+    this.hash.fields(event);
     if (this.keepTrace) this.traceRecords.push({ t: this.nowMs, ev: "emit", node, event });
     for (const listener of this.emitListeners) listener(record);
   }

@@ -33,6 +33,29 @@ export class TraceHash {
     this.word(s.length);
   }
 
+  /** Mixes a number's 64 bits. */
+  number(x: number): void {
+    F64[0] = x;
+    this.word(U32[0]!);
+    this.word(U32[1]!);
+  }
+
+  /**
+   * Mixes the top-level fields of a plain object: each key, and each value that is a
+   * number, string or boolean (nested values count only by their presence). Keys in
+   * insertion order, which a deterministic protocol reproduces.
+   */
+  fields(obj: Readonly<Record<string, unknown>>): void {
+    for (const key in obj) {
+      this.text(key);
+      const value = obj[key];
+      if (typeof value === "number") this.number(value);
+      else if (typeof value === "string") this.text(value);
+      else if (typeof value === "boolean") this.word(value ? 1 : 2);
+      else this.word(value === undefined ? 3 : value === null ? 4 : 5);
+    }
+  }
+
   /** 16 lowercase hex digits. */
   hex(): string {
     return (
