@@ -5,7 +5,9 @@ function collect(decoder: FrameDecoder, chunks: Buffer[]): { frames: string[]; e
   const frames: string[] = [];
   let error: unknown;
   for (const chunk of chunks) {
-    error = decoder.push(chunk, (f) => frames.push(f.toString("latin1")));
+    error = decoder.push(chunk, (buf, start, end) =>
+      frames.push(buf.toString("latin1", start, end)),
+    );
     if (error !== undefined) break;
   }
   return { frames, error };

@@ -20,8 +20,10 @@ export interface FrameError {
 
 /**
  * Splits a byte stream into frames. Feed it chunks in order; it calls
- * `onFrame` for each whole frame (the view is valid only during the call) and
- * returns a `FrameError` at the first bad header, after which it must not be fed.
+ * `onFrame(buf, start, end)` for each whole frame, whose bytes (kind first) are
+ * `buf[start..end)` — valid only during the call; no per-frame view is made,
+ * which keeps decoding allocation-free on the hot path. It returns a
+ * `FrameError` at the first bad header, after which it must not be fed.
  */
 export class FrameDecoder {
   private pending: Buffer | undefined;
@@ -30,7 +32,10 @@ export class FrameDecoder {
   constructor(private readonly frameBytesMax: number) {}
 
   /** Frames in `chunk` (after any leftover), or the first framing error. */
-  push(chunk: Buffer, onFrame: (frame: Buffer) => void): FrameError | undefined {
+  push(
+    chunk: Buffer,
+    onFrame: (buf: Buffer, start: number, end: number) => void,
+  ): FrameError | undefined {
     const buf = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
     this.pending = undefined;
     let pos = 0;
@@ -42,7 +47,7 @@ export class FrameDecoder {
       }
       const end = pos + FRAME_HEADER_BYTES + length;
       if (end > buf.length) break;
-      onFrame(buf.subarray(pos + FRAME_HEADER_BYTES, end));
+      onFrame(buf, pos + FRAME_HEADER_BYTES, end);
       pos = end;
     }
     this.streamOffset += pos;

@@ -36,7 +36,10 @@ export class InboundConnection {
   private readonly remote: string;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private dead = false;
-  private readonly onFrame = (frame: Buffer): void => this.frame(frame);
+  private readonly onFrame = (buf: Buffer, start: number, end: number): void =>
+    this.frame(buf, start, end);
+  /** Reused by every decode: msgpackr reads a range of the chunk, no per-frame view. */
+  private readonly range = { start: 0, end: 0 };
 
   constructor(
     private readonly socket: Socket,
@@ -84,11 +87,11 @@ export class InboundConnection {
     }
   }
 
-  private frame(frame: Buffer): void {
+  private frame(buf: Buffer, start: number, end: number): void {
     if (this.dead) return;
-    const kind = frame[0];
+    const kind = buf[start];
     if (this.from === undefined) {
-      this.handshake(kind, frame);
+      this.handshake(kind, buf, start, end);
       return;
     }
     if (kind !== FRAME_KIND.msg) {
@@ -98,7 +101,7 @@ export class InboundConnection {
       );
       return;
     }
-    const decoded = decodeBody(frame);
+    const decoded = decodeBody(buf, start, end, this.range);
     if (!decoded.ok) {
       this.reject("decode", decoded.reason);
       return;
@@ -112,7 +115,7 @@ export class InboundConnection {
     this.ctx.deliver(this.from, decoded.value);
   }
 
-  private handshake(kind: number | undefined, frame: Buffer): void {
+  private handshake(kind: number | undefined, buf: Buffer, start: number, end: number): void {
     if (kind !== FRAME_KIND.hello) {
       this.reject(
         "handshake",
@@ -120,7 +123,7 @@ export class InboundConnection {
       );
       return;
     }
-    const decoded = decodeBody(frame);
+    const decoded = decodeBody(buf, start, end);
     if (!decoded.ok) {
       this.reject("decode", `hello: ${decoded.reason}`);
       return;

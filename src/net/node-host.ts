@@ -82,7 +82,18 @@ export async function runNodeHost(options: NodeHostOptions): Promise<RunningNode
     addresses: cluster.map((i) => ({ host: options.host, port: options.basePort + i })),
     protocol: protocol.name,
     validate: (msg) => protocol.validate(msg),
-    deliver: (from, msg) => guard("onMessage", () => node?.onMessage(from, msg)),
+    deliver: (from, msg) => {
+      // No closure per message: this is the receive hot path.
+      try {
+        node?.onMessage(from, msg);
+      } catch (error) {
+        log.error("protocol handler threw", {
+          what: "onMessage",
+          error: (error as Error).stack ?? String(error),
+        });
+        options.onFatal(error);
+      }
+    },
     limits: options.limits,
     log,
     random,

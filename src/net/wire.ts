@@ -32,10 +32,20 @@ export type Decoded =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly reason: string };
 
-/** Decodes the msgpack body of `frame` (after its kind byte). Never throws. */
-export function decodeBody(frame: Buffer): Decoded {
+/**
+ * Decodes the msgpack body of the frame at `buf[start..end)` (after its kind
+ * byte). Never throws. `range` is scratch space the caller may reuse per call.
+ */
+export function decodeBody(
+  buf: Buffer,
+  start: number,
+  end: number,
+  range: { start: number; end: number } = { start: 0, end: 0 },
+): Decoded {
+  range.start = start + 1;
+  range.end = end;
   try {
-    return { ok: true, value: codec.unpack(frame.subarray(1)) };
+    return { ok: true, value: codec.unpack(buf, range) };
   } catch (error) {
     return { ok: false, reason: `undecodable msgpack: ${(error as Error).message}` };
   }
