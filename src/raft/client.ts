@@ -136,7 +136,9 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
     const c = this.current;
     assert(c !== undefined, "client: attempt without an operation");
     if (this.env.now() - c.startedAt >= this.options.opTimeoutMs) {
-      this.finish(c.mayHaveApplied ? "info" : "fail", undefined);
+      // A failed cas means "ran and found another value" to the checker, so a
+      // cas given up is indeterminate even when no attempt reached a leader.
+      this.finish(c.mayHaveApplied || c.op.op === "cas" ? "info" : "fail", undefined);
       return;
     }
     c.attempts++;

@@ -42,6 +42,12 @@ export interface RaftConfig {
    * randomized runs must catch a node built with it.
    */
   readonly unsafeCommitEarlierTerms: boolean;
+  /**
+   * DELIBERATELY UNSAFE, for tests only: a leader answers reads from its own
+   * state without confirming it still leads (no ReadIndex round). A deposed
+   * leader then serves stale reads, which the linearizability checker must catch.
+   */
+  readonly unsafeLeaderReads: boolean;
 }
 
 /** Defaults for a LAN cluster: 10 ms ticks, 100–200 ms election timeouts, heartbeats every 10 ms. */
@@ -63,6 +69,7 @@ export const RAFT_DEFAULTS: RaftConfig = {
   valueLengthMax: 64 * 1024,
   rangeLimitMax: 1000,
   unsafeCommitEarlierTerms: false,
+  unsafeLeaderReads: false,
 };
 
 const POSITIVE_INTEGERS = [
@@ -93,7 +100,12 @@ export function checkRaftConfig(config: RaftConfig): string | undefined {
   if (config.heartbeatTicks >= config.electionTicks) {
     return `heartbeatTicks: expected below electionTicks (${config.electionTicks}), got ${config.heartbeatTicks}`;
   }
-  for (const field of ["preVote", "checkQuorum", "unsafeCommitEarlierTerms"] as const) {
+  for (const field of [
+    "preVote",
+    "checkQuorum",
+    "unsafeCommitEarlierTerms",
+    "unsafeLeaderReads",
+  ] as const) {
     if (typeof config[field] !== "boolean") {
       return `${field}: expected a boolean, got ${String(config[field])}`;
     }

@@ -807,6 +807,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       this.replyError(from, msgId, ERROR.overloaded, "too many pending reads", true);
       return;
     }
+    if (this.config.unsafeLeaderReads) {
+      this.send(from, { type: "kvOk", inReplyTo: msgId, result: this.kv.read(op) });
+      return;
+    }
     this.readSeq++;
     this.pendingReads.push({
       from,

@@ -37,8 +37,8 @@ function fingerprint(e: Entry): string {
  * - Leader append-only: while a node leads a term its log only grows.
  * - Log matching: two entries with the same index and term hold the same
  *   command and follow entries of the same term (so, inductively, the same log).
- * - Leader completeness: an entry committed when the committing index had term
- *   T is in the log of every leader of a term above T.
+ * - Leader completeness: an entry committed in term T (first seen committed by
+ *   a node in term T) is in the log of every leader of a term above T.
  * - State machine safety: no two nodes commit (hence apply) different entries
  *   at one index.
  *
@@ -131,9 +131,11 @@ export class InvariantChecker {
     }
     const s = this.seenOf(v);
     if (v.commitIndex <= s.commitChecked) return;
-    // Terms never decrease along a log, so this node's commit points so far
-    // gave lower or equal terms to the entries below commitChecked.
-    const commitTerm = (v.log[v.commitIndex - 1] as Entry).term;
+    // An entry is committed "in" the term of the first node seen holding it
+    // committed: a leader commits in its own term, and the harness sees that
+    // step. A node's term never decreases, so entries below commitChecked
+    // already got a term no higher than this one.
+    const commitTerm = v.term;
     for (let i = s.commitChecked + 1; i <= v.commitIndex; i++) {
       const e = v.log[i - 1] as Entry;
       const have = this.committed[i - 1];

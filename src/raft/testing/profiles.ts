@@ -1,0 +1,49 @@
+import { RANDOM_RUN_DEFAULTS, type RandomRunOptions } from "./randomRun.js";
+
+/** A named mix of faults and settings for randomized runs. */
+export type RunProfile = Omit<RandomRunOptions, "seed">;
+
+/**
+ * The fault mixes the randomized tests sweep. Each is a plain `RandomRunOptions`
+ * without the seed; a failing run is replayed from (profile, seed).
+ */
+export const PROFILES: Readonly<Record<string, RunProfile>> = {
+  /** Default config, 3 nodes: loss, duplication, crashes, random partitions. */
+  default: RANDOM_RUN_DEFAULTS,
+  /** Leaders cut off soon after they win, one-entry AppendEntries: the conditions of the paper's Figure 8. */
+  isolateLeader: {
+    ...RANDOM_RUN_DEFAULTS,
+    clients: 3,
+    lossRate: 0.1,
+    crashRate: 0.002,
+    restartRate: 0.05,
+    partitionRate: 0.002,
+    healRate: 0.01,
+    isolateLeaderRate: 0.1,
+    config: { appendEntriesMax: 1 },
+  },
+  /** Five nodes, short election timeouts, leader isolation. */
+  five: {
+    ...RANDOM_RUN_DEFAULTS,
+    nodes: 5,
+    clients: 3,
+    lossRate: 0.1,
+    crashRate: 0.002,
+    restartRate: 0.05,
+    partitionRate: 0.002,
+    healRate: 0.01,
+    isolateLeaderRate: 0.1,
+    config: { appendEntriesMax: 2, electionTicks: 4 },
+  },
+  /** The paper's Raft (no pre-vote, no check-quorum), long partitions, four clients. */
+  paper: {
+    ...RANDOM_RUN_DEFAULTS,
+    clients: 4,
+    crashRate: 0.0005,
+    restartRate: 0.05,
+    partitionRate: 0.001,
+    healRate: 0.001,
+    isolateLeaderRate: 0.005,
+    config: { preVote: false, checkQuorum: false },
+  },
+};

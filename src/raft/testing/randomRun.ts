@@ -1,0 +1,219 @@
+import type { History } from "../../check/history.js";
+import { assert } from "../../core/assert.js";
+import type { NodeId } from "../../core/ids.js";
+import { RaftClient } from "../client.js";
+import type { RaftConfig } from "../config.js";
+import type { KvOp } from "../kv.js";
+import { HistoryRecorder } from "../recorder.js";
+import { checkKvHistory } from "./kvHistory.js";
+import { type Envelope, TestNet } from "./net.js";
+import { makePrng } from "./prng.js";
+
+/** Knobs of one randomized run; every rate is a probability per millisecond of virtual time unless named otherwise. */
+export interface RandomRunOptions {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly clients: number;
+  readonly opsPerClient: number;
+  /** Faults happen during this many ms… */
+  readonly faultMs: number;
+  /** …then every link heals, every node restarts, and the cluster must settle within this many ms. */
+  readonly quietMs: number;
+  /** Probability that a message is lost. */
+  readonly lossRate: number;
+  /** Probability that a delivered message is also delivered a second time later. */
+  readonly duplicateRate: number;
+  /** Per ms: crash a random node / restart a crashed one / partition / heal. */
+  readonly crashRate: number;
+  readonly restartRate: number;
+  readonly partitionRate: number;
+  readonly healRate: number;
+  /** Per ms: cut the current leader off from everyone (Jepsen's partition-leader nemesis). */
+  readonly isolateLeaderRate: number;
+  readonly config?: Partial<RaftConfig>;
+}
+
+/** Defaults: 3 nodes, 2 clients, 3 s of faults, 2 s of quiet. */
+export const RANDOM_RUN_DEFAULTS: Omit<RandomRunOptions, "seed"> = {
+  nodes: 3,
+  clients: 2,
+  opsPerClient: 40,
+  faultMs: 3000,
+  quietMs: 2000,
+  lossRate: 0.05,
+  duplicateRate: 0.02,
+  crashRate: 0.002,
+  restartRate: 0.01,
+  partitionRate: 0.002,
+  healRate: 0.004,
+  isolateLeaderRate: 0.002,
+};
+
+/** What a run produced. */
+export interface RandomRunReport {
+  readonly seed: number;
+  readonly history: History;
+  readonly counts: Record<"ok" | "fail" | "info" | "open", number>;
+  readonly commitIndex: number;
+  readonly invariantSteps: number;
+  readonly crashes: number;
+  readonly partitions: number;
+  readonly messagesSent: number;
+  readonly finalState: [string, string][];
+  /** The checker's verdict on the clients' history (etcd model, per key). */
+  readonly linearizable: "ok" | "violation" | "unknown";
+}
+
+const KEYS = ["a", "b", "c", "d"];
+
+function workload(
+  clientId: NodeId,
+  opsMax: number,
+): (random: () => number, seq: number) => KvOp | undefined {
+  return (random, seq) => {
+    if (seq > opsMax) return undefined;
+    const key = KEYS[Math.floor(random() * KEYS.length)] ?? "a";
+    const r = random();
+    if (r < 0.35) return { op: "put", key, value: `${clientId}.${seq}` };
+    if (r < 0.65) return { op: "get", key };
+    if (r < 0.8)
+      return { op: "cas", key, from: `${clientId}.${seq - 1}`, to: `${clientId}.${seq}` };
+    if (r < 0.9) return { op: "delete", key };
+    return { op: "range", start: "a", end: "z", limit: 10 };
+  };
+}
+
+/**
+ * One randomized run of a Raft cluster with clients in the test network:
+ * random delivery order and latency, loss, duplication, crashes with restart
+ * from synced storage, partitions. The network checks every cross-node
+ * invariant after each step, so a violation throws at the step that made it.
+ * After the faults stop the cluster must elect a leader and bring every node's
+ * state machine to the same state (liveness).
+ */
+export function randomRun(options: RandomRunOptions): RandomRunReport {
+  const o = options;
+  const rng = makePrng(o.seed ^ 0x5eed);
+  const ids = Array.from({ length: o.nodes }, (_, i) => i);
+  const net = new TestNet({ ids, seed: o.seed, config: o.config ?? {} });
+  net.startAll();
+  const recorder = new HistoryRecorder();
+  const clients: RaftClient[] = [];
+  for (let c = 0; c < o.clients; c++) {
+    const id = 100 + c;
+    const client = new RaftClient(id, {
+      servers: ids,
+      nextOp: workload(id, o.opsPerClient),
+      recorder,
+      attemptTimeoutMs: 150,
+      opTimeoutMs: 1500,
+      backoffMsMin: 10,
+      backoffMsMax: 160,
+      thinkMs: 5,
+    });
+    clients.push(client);
+    net.addClient(id, () => client);
+  }
+  let crashes = 0;
+  let partitions = 0;
+  for (let t = 0; t < o.faultMs; t++) {
+    if (rng() < o.crashRate) {
+      const up = ids.filter((id) => net.isUp(id));
+      const victim = up[Math.floor(rng() * up.length)];
+      if (victim !== undefined) {
+        net.crash(victim);
+        crashes++;
+      }
+    }
+    if (rng() < o.restartRate) {
+      const down = ids.filter((id) => !net.isUp(id));
+      const back = down[Math.floor(rng() * down.length)];
+      if (back !== undefined) net.restart(back);
+    }
+    if (rng() < o.partitionRate) {
+      net.partition(randomGroups(ids, rng));
+      partitions++;
+    }
+    if (rng() < o.isolateLeaderRate) {
+      const leader = net.leader();
+      if (leader !== undefined) {
+        net.partition([[leader.id], ids.filter((id) => id !== leader.id)]);
+        partitions++;
+      }
+    }
+    if (rng() < o.healRate) net.heal();
+    step(net, rng, o.lossRate, o.duplicateRate);
+  }
+  net.heal();
+  for (const id of ids) if (!net.isUp(id)) net.restart(id);
+  for (let t = 0; t < o.quietMs; t++) step(net, rng, 0, 0);
+  const leader = net.leader();
+  assert(
+    leader !== undefined,
+    `seed ${o.seed}: no leader ${o.quietMs} ms after the faults stopped`,
+  );
+  const views = net.views();
+  for (const v of views) {
+    assert(
+      v.appliedIndex === leader.commitIndex,
+      () =>
+        `seed ${o.seed}: n${v.id} applied ${v.appliedIndex}, leader n${leader.id} committed ${leader.commitIndex} after quiet`,
+    );
+  }
+  const finalState = net.raft(leader.id)?.kvEntries() ?? [];
+  for (const id of ids) {
+    const state = JSON.stringify(net.raft(id)?.kvEntries());
+    assert(
+      state === JSON.stringify(finalState),
+      () => `seed ${o.seed}: n${id} state differs from the leader's`,
+    );
+  }
+  const history = recorder.history();
+  const verdict = checkKvHistory(history, KEYS).verdict;
+  return {
+    seed: o.seed,
+    linearizable: verdict,
+    history,
+    counts: recorder.counts(),
+    commitIndex: leader.commitIndex,
+    invariantSteps: net.invariants.steps,
+    crashes,
+    partitions,
+    messagesSent: net.messagesSent,
+    finalState,
+  };
+}
+
+/** One millisecond: clocks advance, then each queued message is delivered with probability 0.5 (so latency is random and order shuffled), lost, or kept. */
+function step(net: TestNet, rng: () => number, lossRate: number, duplicateRate: number): void {
+  net.advanceAll(1);
+  const now: Envelope[] = [];
+  const keep: Envelope[] = [];
+  for (const e of net.queue) {
+    if (e.at >= net.nowMs) keep.push(e);
+    else if (rng() < lossRate) continue;
+    else if (rng() < 0.5) now.push(e);
+    else keep.push(e);
+  }
+  net.queue = keep;
+  for (let i = now.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const tmp = now[i] as Envelope;
+    now[i] = now[j] as Envelope;
+    now[j] = tmp;
+  }
+  for (const e of now) {
+    net.deliverOne(e);
+    if (rng() < duplicateRate) net.queue.push({ ...e, at: net.nowMs });
+  }
+}
+
+function randomGroups(ids: readonly NodeId[], rng: () => number): NodeId[][] {
+  const shuffled = [...ids];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j] as NodeId, shuffled[i] as NodeId];
+  }
+  const cut = 1 + Math.floor(rng() * (shuffled.length - 1));
+  return [shuffled.slice(0, cut), shuffled.slice(cut)];
+}
