@@ -73,6 +73,7 @@ export function searchLinearizable(
   if (remaining === 0) {
     return { verdict: "ok", linearized: [], state: interner.states[initial], configs: 0 };
   }
+  const determinateCount = remaining;
   const zobrist = zobristKeys(n);
   const words = (n + 31) >>> 5;
   const bits = new Int32Array(words);
@@ -81,6 +82,7 @@ export function searchLinearizable(
   const stackState = new Int32Array(n);
   const best = new Int32Array(n);
   let bestDepth = 0;
+  let bestDone = 0;
   let bestState = initial;
   let low = 0;
   let depth = 0;
@@ -133,9 +135,13 @@ export function searchLinearizable(
       entry = next[entry]!;
     } else {
       // A return (or the tail): its operation cannot wait longer, so backtrack.
-      if (depth > bestDepth) {
+      // Keep the prefix with the most determinate operations, and the fewest
+      // indeterminate ones among those: the plainest evidence for a report.
+      const done = determinateCount - remaining;
+      if (done > bestDone || (done === bestDone && depth < bestDepth)) {
         for (let k = low; k < depth; k++) best[k] = stackEntry[k]!;
         bestDepth = depth;
+        bestDone = done;
         bestState = state;
         low = depth;
       }
@@ -167,7 +173,7 @@ export function searchLinearizable(
       configs: cache.count,
     };
   }
-  if (reason !== undefined && depth > bestDepth) {
+  if (reason !== undefined && determinateCount - remaining > bestDone) {
     for (let k = low; k < depth; k++) best[k] = stackEntry[k]!;
     bestDepth = depth;
     bestState = state;
