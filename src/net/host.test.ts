@@ -23,7 +23,11 @@ afterEach(async () => {
   if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function launch(nodes: number, config: Record<string, unknown> = {}): Promise<Cluster> {
+async function launch(
+  nodes: number,
+  config: Record<string, unknown> = {},
+  extraArgs: string[] = [],
+): Promise<Cluster> {
   dataDir = mkdtempSync(join(tmpdir(), "cohort-host-"));
   const options: LaunchOptions = {
     nodes,
@@ -33,6 +37,7 @@ async function launch(nodes: number, config: Record<string, unknown> = {}): Prom
     dataDir,
     statusMs: 100,
     logLevel: "info",
+    extraArgs,
   };
   cluster = await Cluster.launch(options);
   return cluster;
@@ -63,6 +68,18 @@ describe("real host (probe protocol on loopback)", () => {
     );
     expect(status.kind === "status" && status.connected).toEqual([1, 2]);
     expect(status.kind === "status" && status.rejected).toEqual({});
+  });
+
+  it("serves Prometheus metrics on loopback when asked", async () => {
+    const c = await launch(2, {}, ["--metrics-port", "0"]);
+    const ready = c.lines.find((l) => l.kind === "ready" && l.node === 0);
+    const port = ready?.kind === "ready" ? ready.metricsPort : undefined;
+    expect(port).toBeGreaterThan(0);
+    await c.waitFor((l) => l.kind === "status" && l.node === 0 && l.delivered > 0, 5_000);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const delivered = /^cohort_net_delivered\{node="n0"\} (\d+)$/m.exec(text);
+    expect(Number(delivered?.[1])).toBeGreaterThan(0);
+    expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
   });
 
   it("keeps synced storage across a SIGKILL and restart", async () => {

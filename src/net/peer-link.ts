@@ -186,6 +186,7 @@ export class PeerLink {
     const bytes = this.writer.take();
     this.ctx.stats.sent += count;
     this.ctx.stats.bytesOut += bytes.length;
+    this.ctx.stats.writes++;
     socket.write(bytes);
   }
 

@@ -14,6 +14,8 @@ export interface TransportStats {
   readonly rejected: Record<string, number>;
   /** Outbound connections established (first connects and reconnects). */
   connects: number;
+  /** Socket writes of message batches (each carries every message queued in one event-loop turn). */
+  writes: number;
   /** Bytes written to sockets. */
   bytesOut: number;
   /** Bytes read from sockets. */
@@ -22,7 +24,16 @@ export interface TransportStats {
 
 /** Fresh, all-zero stats. */
 export function newStats(): TransportStats {
-  return { sent: 0, delivered: 0, dropped: {}, rejected: {}, connects: 0, bytesOut: 0, bytesIn: 0 };
+  return {
+    sent: 0,
+    delivered: 0,
+    dropped: {},
+    rejected: {},
+    connects: 0,
+    writes: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+  };
 }
 
 /** Adds `by` to `counts[reason]`. */
