@@ -20,11 +20,16 @@ export class TraceHash {
 
   /** Mixes one event: its kind, two node ids (or -1) and its time (all 64 bits). */
   event(kind: number, a: number, b: number, time: number): void {
-    this.word((kind << 24) ^ a);
-    this.word(b);
     F64[0] = time;
-    this.word(U32[0]!);
-    this.word(U32[1]!);
+    let h = this.h1;
+    h = Math.imul(h ^ ((kind << 24) ^ a), 0x9e3779b1);
+    h = Math.imul(h ^ b, 0x85ebca77);
+    h = Math.imul(h ^ U32[0]!, 0xc2b2ae3d);
+    h = Math.imul(h ^ U32[1]!, 0x27d4eb2f);
+    h ^= h >>> 15;
+    this.h1 = h;
+    const g = Math.imul(this.h2 ^ h, 0x165667b1);
+    this.h2 = g ^ (g >>> 13);
   }
 
   /** Mixes a string (e.g. an emitted event's type). */
