@@ -35,7 +35,7 @@ const FLAGS = {
 } as const;
 
 const SEED_MAX = 4294967295;
-const LISTED_MAX = 50;
+const LISTED_MAX = 20;
 
 /** Parses `A..B` (or `N`) into an inclusive seed range. */
 export function parseSeedRange(text: string | undefined): { from: number; to: number } {
