@@ -100,7 +100,7 @@ function formatReport(
 ): string {
   const seconds = report.wallMs / 1000;
   const lines = [
-    `sweep ${name} seeds ${range.from}..${range.to}: ${report.runs} runs, ${report.passed} passed, ${report.failed.length} failed${report.errors.length > 0 ? `, ${report.errors.length} errors` : ""} in ${seconds.toFixed(1)} s (${Math.round(report.runs / Math.max(seconds, 0.001))} seeds/s on ${report.workers} workers)`,
+    `sweep ${name} seeds ${range.from}..${range.to}: ${report.runs} runs, ${report.passed} passed, ${report.failed.length} failed${report.errors.length > 0 ? `, ${report.errors.length} errors` : ""} in ${seconds.toFixed(1)} s (${Math.round(report.runs / Math.max(seconds, 0.001))} seeds/s on ${report.workers} worker${report.workers === 1 ? "" : "s"})`,
   ];
   for (const r of report.failed.slice(0, LISTED_MAX)) {
     lines.push(`FAILED seed ${r.seed}: ${r.violations[0] ?? ""}`, `  replay: ${r.replay}`);
