@@ -70,6 +70,8 @@ export interface LinearizabilityResult {
   readonly partitions: readonly PartitionResult[];
   /** Wall-clock time of the whole check, in ms (parsing excluded). */
   readonly ms: number;
+  /** Worker threads that searched partitions besides the calling thread (absent or 0: none). */
+  readonly workers?: number;
 }
 
 /** Combines partition verdicts: a violation anywhere is a violation; else unknown wins over ok. */

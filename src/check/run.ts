@@ -1,6 +1,7 @@
 import { checkCausal } from "./causal.js";
 import type { History } from "./history.js";
 import { checkLinearizable } from "./linearizable/check.js";
+import { checkLinearizableParallel } from "./linearizable/parallel.js";
 import type { AnyModel } from "./model.js";
 import type { LinearizabilityResult, Verdict } from "./result.js";
 import { checkSequential } from "./sequential.js";
@@ -38,6 +39,11 @@ export interface RunOptions {
   readonly timeoutMs: number;
   /** Split partitionable models by key (linearizable only; default true). */
   readonly partition?: boolean;
+  /**
+   * How worker threads find the model (its `--model` name, or an absolute
+   * module path): given, a costly linearizability check may use workers.
+   */
+  readonly modelRef?: string;
 }
 
 /** The counterexample of a linearizability result: each violating partition's prefix and stuck operations. */
@@ -52,18 +58,19 @@ export function linearizableCounterexample(result: LinearizabilityResult): unkno
  * read/write checkers' ReadWriteShapeError) for input the checker cannot
  * judge; never turns bad input into a verdict.
  */
-export function runChecker(
+export async function runChecker(
   checker: CheckerName,
   history: History,
   model: AnyModel,
   options: RunOptions,
-): CheckOutcome {
+): Promise<CheckOutcome> {
   switch (checker) {
     case "linearizable": {
-      const r = checkLinearizable(history, model, {
-        timeoutMs: options.timeoutMs,
-        partition: options.partition ?? true,
-      });
+      const settings = { timeoutMs: options.timeoutMs, partition: options.partition ?? true };
+      const r =
+        options.modelRef === undefined
+          ? checkLinearizable(history, model, settings)
+          : await checkLinearizableParallel(history, model, options.modelRef, settings);
       return outcome(
         checker,
         r,

@@ -1,11 +1,12 @@
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { HistoryError } from "../check/errors.js";
 import type { HistoryFormat } from "../check/formats/detect.js";
 import { FORMATS, parseHistory } from "../check/formats/detect.js";
 import type { History } from "../check/history.js";
 import type { AnyModel } from "../check/model.js";
 import { MODELS } from "../check/models/index.js";
-import { resolveModel } from "../check/models/resolve.js";
+import { isModelPath, resolveModel } from "../check/models/resolve.js";
 import type { Verdict } from "../check/result.js";
 import type { CheckerName, CheckOutcome } from "../check/run.js";
 import { CHECKERS, CheckerUnavailable, runChecker } from "../check/run.js";
@@ -40,6 +41,8 @@ unknown, 3 bad input or usage (a malformed file is reported as file:line: why).
 interface Settings {
   readonly files: readonly string[];
   readonly model: AnyModel;
+  /** How worker threads find the model: its built-in name or the module's absolute path. */
+  readonly modelRef: string;
   readonly format: HistoryFormat | undefined;
   readonly checker: CheckerName;
   readonly timeoutMs: number;
@@ -88,6 +91,7 @@ async function parseSettings(argv: string[]): Promise<Settings> {
   return {
     files: positionals,
     model,
+    modelRef: isModelPath(values.model) ? resolve(values.model) : values.model,
     format: format as HistoryFormat | undefined,
     checker: checker as CheckerName,
     timeoutMs: timeoutS * 1000,
@@ -138,9 +142,10 @@ async function checkFile(file: string, s: Settings): Promise<number> {
   let history: History;
   try {
     history = await loadHistory(file, s.format);
-    outcome = runChecker(s.checker, history, s.model, {
+    outcome = await runChecker(s.checker, history, s.model, {
       timeoutMs: s.timeoutMs,
       partition: s.partition,
+      modelRef: s.modelRef,
     });
   } catch (error) {
     const message = badInputMessage(file, error);
