@@ -109,6 +109,17 @@ describe("running scenarios", () => {
     expect(summary.messages.dropped.crashed).toBeGreaterThan(0);
   });
 
+  it("a check that throws is reported as a violation, not a crash", () => {
+    const throwing: AnyScenario = {
+      ...scenario("pingpong"),
+      check: () => {
+        throw new Error("boom");
+      },
+    };
+    const { summary } = executePlan(planRun(throwing, { seed: 1 }));
+    expect(summary.violations).toEqual(["pingpong check threw: boom"]);
+  });
+
   it("rejects settings the scenario cannot run, naming the setting", () => {
     expect(() => planRun(scenario("pingpong-fragile"), { seed: 1, nodes: 1 })).toThrow(
       RunSetupError,

@@ -1,8 +1,9 @@
 import type { NodeId } from "../core/index.js";
 import { assert } from "../core/index.js";
+import { checkFault } from "./fault-check.js";
 import type { AnyScenario, NodeLifecycleEvent, RunView } from "./scenario.js";
 import type { ScheduledFault } from "./schedule.js";
-import { fromFaultSpec, toFaultSpec } from "./schedule.js";
+import { describeFault, fromFaultSpec, toFaultSpec } from "./schedule.js";
 import type { RandomNemesis } from "./schedule-random.js";
 import { randomSchedule } from "./schedule-random.js";
 import type { DraftFault } from "./schedule-validate.js";
@@ -92,6 +93,12 @@ export function planRun(scenario: AnyScenario, request: RunRequest): RunPlan {
       ? []
       : randomSchedule({ seed: request.seed, nodeCount: nodes, durationMs, nemesis });
   const schedule = resolveSchedule([...explicit, ...random], request.seed, nodes);
+  for (const fault of schedule) {
+    // The engine's own check, as a safety net behind the file validation.
+    const engineProblem = checkFault(toFaultSpec(fault), nodes);
+    if (engineProblem !== undefined)
+      throw new RunSetupError(`${describeFault(fault)}: ${engineProblem}`);
+  }
   const network = request.network ?? d.network;
   const buffer = request.receiveBufferCapacity ?? d.receiveBufferCapacity;
   const settings: RunSettings = {
@@ -166,7 +173,7 @@ export function executePlan(plan: RunPlan, options: { keepTrace?: boolean } = {}
   };
   const violations = [
     ...(violation === undefined ? [] : [describeViolation(violation)]),
-    ...scenario.check(view),
+    ...runCheck(scenario, view),
   ];
   const c = view.counters;
   const summary: RunSummary = {
@@ -193,6 +200,17 @@ export function executePlan(plan: RunPlan, options: { keepTrace?: boolean } = {}
     replay: replayCommand(plan),
   };
   return options.keepTrace ? { summary, traceJsonl: sim.traceJsonl() } : { summary };
+}
+
+/** The scenario's verdict; a check that throws is reported as a violation, never as a crash of the run. */
+function runCheck(scenario: AnyScenario, view: RunView): string[] {
+  try {
+    return scenario.check(view);
+  } catch (error) {
+    return [
+      `${scenario.name} check threw: ${error instanceof Error ? error.message : String(error)}`,
+    ];
+  }
 }
 
 /** One line for an invariant that broke inside a handler. */
