@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkFault } from "./fault-check.js";
 import type { ScheduledFault } from "./schedule.js";
 import { describeFault, fromFaultSpec, PARTITION_SHAPES, toFaultSpec } from "./schedule.js";
 import { connected, partitionGroups } from "./schedule-partition.js";
@@ -107,6 +108,22 @@ describe("random schedules", () => {
         expect(f.healAt).toBeLessThanOrEqual(60_000);
       }
       if (f.fault === "pause") expect(f.healAt).toBeDefined();
+    }
+  });
+
+  it("every drawn fault is one the engine accepts, for any seed and cluster size", () => {
+    for (let seed = 0; seed < 40; seed++) {
+      const nodeCount = 1 + (seed % 9);
+      const faults = randomSchedule({
+        seed,
+        nodeCount,
+        durationMs: 20_000,
+        nemesis: { verbs: FAULT_VERBS, ratePerSec: 3 },
+      });
+      for (const fault of faults)
+        expect(checkFault(toFaultSpec(fault), nodeCount), describeFault(fault)).toBeUndefined();
+      if (nodeCount === 1)
+        expect(faults.some((f) => f.fault === "partition" || f.fault === "link")).toBe(false);
     }
   });
 
