@@ -436,10 +436,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
 
   /** A message from an older term: tell a stale leader or pre-candidate the current term so it steps down. */
   private stepStale(from: NodeId, msg: RaftPeerMessage): void {
-    if (
-      (msg.type === "appendEntries" || msg.type === "heartbeat") &&
-      (this.config.checkQuorum || this.config.preVote)
-    ) {
+    if (msg.type === "appendEntries" || msg.type === "heartbeat") {
       this.send(from, {
         type: "appendEntriesOk",
         term: this.term,

@@ -4,6 +4,7 @@ import type { NodeId, TimerId } from "../../core/ids.js";
 import { NO_METRICS, type ProtocolEvent, SILENT_LOGGER } from "../../core/observe.js";
 import type { ProtocolNode } from "../../core/protocol.js";
 import { RAFT_DEFAULTS, type RaftConfig } from "../config.js";
+import { RaftLog } from "../log.js";
 import { type RaftMessage, raftMessageProblem } from "../messages.js";
 import { RaftNode, type RaftView } from "../node.js";
 import { formatMessage } from "./format.js";
@@ -62,6 +63,8 @@ export class TestNet {
   readonly invariants = new InvariantChecker();
   readonly trace: string[] = [];
   queue: Envelope[] = [];
+  /** Messages to nodes outside the network (clients the test plays by hand). */
+  outside: Envelope[] = [];
   /** Directed links that drop everything: "a>b". */
   private readonly cut = new Set<string>();
   private readonly slots = new Map<NodeId, Slot>();
@@ -82,6 +85,23 @@ export class TestNet {
       const config = { ...this.config, ...options.configOf?.(id) };
       this.addSlot(id, () => new RaftNode(id, config));
     }
+  }
+
+  /**
+   * Writes a durable term, vote and log into node `id`'s storage before it
+   * starts, to set up the paper's figures: `terms[i]` is the term of entry i+1
+   * (entries carry no command).
+   */
+  preload(id: NodeId, term: number, vote: NodeId | null, terms: readonly number[]): void {
+    const slot = this.slot(id);
+    assert(slot.node === undefined, `net: preload n${id} before it starts`);
+    const log = new RaftLog(slot.storage);
+    log.load();
+    log.truncateFrom(1);
+    log.saveHardState(term, vote);
+    for (const [i, entryTerm] of terms.entries())
+      log.append({ term: entryTerm, index: i + 1, data: null });
+    log.sync();
   }
 
   /** Starts every node added so far that is not running. */
@@ -301,7 +321,20 @@ export class TestNet {
       this.note(`cut ${formatEnvelope({ from, to, msg, at: 0 })}`);
       return;
     }
+    if (!this.slots.has(to)) {
+      // Addressed to someone the test plays (a hand-driven client): keep it for the test to read.
+      this.outside.push({ from, to, msg, at: this.nowMs });
+      if (this.tracing) this.note(`${formatEnvelope({ from, to, msg, at: this.nowMs })}`);
+      return;
+    }
     this.queue.push({ from, to, msg, at: this.nowMs });
+  }
+
+  /** Takes the messages sent to `to`, a node the test plays, oldest first. */
+  takeOutside(to: NodeId): Envelope[] {
+    const mine = this.outside.filter((e) => e.to === to);
+    this.outside = this.outside.filter((e) => e.to !== to);
+    return mine;
   }
 
   /** Delivers one envelope now (tests use `deliver`; randomized runs pick their own order). */

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import type { NodeId } from "../core/ids.js";
+import type { KvOp } from "./kv.js";
+import type { RaftMessage } from "./messages.js";
+import { type Envelope, TestNet } from "./testing/net.js";
+
+/** Beyond the paper's core: pre-vote and check-quorum (thesis §9.6), pipelining and flow control, ReadIndex (§6.4), sessions (§6.3). */
+
+const CLIENT = 99;
+let msgId = 1000;
+
+function request(net: TestNet, to: NodeId, op: KvOp, seq: number, clientId = CLIENT): number {
+  msgId++;
+  net.inject(clientId, to, { type: "kv", msgId, clientId, seq, op });
+  return msgId;
+}
+
+function replies(net: TestNet, clientId = CLIENT): RaftMessage[] {
+  return net.takeOutside(clientId).map((e) => e.msg);
+}
+
+function elect(net: TestNet, id: NodeId): void {
+  net.campaign(id);
+  net.stabilize();
+  expect(net.raft(id)?.inspect().role).toBe("leader");
+}
+
+const ticks = (net: TestNet, ids: readonly NodeId[], n: number) => {
+  for (let i = 0; i < n; i++) {
+    for (const id of ids) net.tick(id);
+    net.stabilize();
+  }
+};
+
+describe("thesis §9.6 pre-vote and check-quorum", () => {
+  it("with pre-vote, a node partitioned away does not raise its term and rejoins without deposing the leader", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2], [3]]);
+    ticks(net, [1, 2, 3], 60); // n3 times out again and again
+    expect(net.raft(3)?.inspect().term).toBe(1);
+    net.heal();
+    ticks(net, [1, 2, 3], 3);
+    expect(net.raft(1)?.inspect()).toMatchObject({ role: "leader", term: 1 });
+  });
+
+  it("without pre-vote, the same node rejoins with a higher term and forces an election", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { preVote: false, checkQuorum: false } });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2], [3]]);
+    ticks(net, [1, 2, 3], 60);
+    expect(net.raft(3)?.inspect().term).toBeGreaterThan(1);
+    net.heal();
+    ticks(net, [1, 2, 3], 2);
+    expect(net.raft(1)?.inspect().term).toBeGreaterThan(1);
+  });
+
+  it("check-quorum: a leader that hears from no quorum for an election timeout steps down", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1], [2, 3]]);
+    ticks(net, [1], 2 * net.config.electionTicks);
+    expect(net.raft(1)?.inspect().role).toBe("follower");
+  });
+
+  it("lease: a follower that hears from its leader ignores a higher-term campaign", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { preVote: false } });
+    net.startAll();
+    elect(net, 1);
+    net.campaign(3);
+    net.deliver((e) => e.from === 3 && e.to === 2);
+    expect(net.queue.some((e) => e.from === 2 && e.to === 3)).toBe(false);
+    expect(net.raft(2)?.inspect().term).toBe(1);
+  });
+});
+
+describe("pipelining and flow control", () => {
+  it("at most inflightCountMax AppendEntries are in flight to a follower; acknowledgements release more", () => {
+    const net = new TestNet({
+      ids: [1, 2, 3],
+      config: { appendEntriesMax: 1, inflightCountMax: 3 },
+    });
+    net.startAll();
+    elect(net, 1);
+    for (let seq = 1; seq <= 10; seq++)
+      request(net, 1, { op: "put", key: "k", value: `${seq}` }, seq);
+    net.deliver((e) => e.to === 1);
+    const toN2 = () => net.queue.filter((e) => e.to === 2 && e.msg.type === "appendEntries").length;
+    expect(toN2()).toBe(3);
+    net.deliver((e) => e.to === 2);
+    net.deliver((e) => e.to === 1 && e.from === 2);
+    expect(toN2()).toBe(3);
+    net.stabilize();
+    ticks(net, [1], 1);
+    expect(replies(net).filter((m) => m.type === "kvOk")).toHaveLength(10);
+    expect(net.raft(2)?.kvEntries()).toEqual([["k", "10"]]);
+  });
+
+  it("the bytes in flight are bounded too (at least one entry always goes)", () => {
+    const big = "x".repeat(1000);
+    const net = new TestNet({
+      ids: [1, 2, 3],
+      config: { appendBytesMax: 1500, inflightBytesMax: 2500 },
+    });
+    net.startAll();
+    elect(net, 1);
+    for (let seq = 1; seq <= 8; seq++) request(net, 1, { op: "put", key: "k", value: big }, seq);
+    net.deliver((e) => e.to === 1);
+    const sizes = net.queue
+      .filter(
+        (e): e is Envelope & { msg: { type: "appendEntries" } } =>
+          e.to === 2 && e.msg.type === "appendEntries",
+      )
+      .map((e) => (e.msg as Extract<RaftMessage, { type: "appendEntries" }>).entries.length);
+    // One entry per message (two would pass 1500 bytes), and at most 3 messages (2500 bytes) in flight.
+    expect(sizes.every((n) => n === 1)).toBe(true);
+    expect(sizes.length).toBeLessThanOrEqual(3);
+    net.stabilize();
+    ticks(net, [1], 2);
+    expect(replies(net).filter((m) => m.type === "kvOk")).toHaveLength(8);
+  });
+
+  it("a follower whose pipelined AppendEntries were all lost is probed again after replicateStallTicks", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { heartbeatTicks: 5 } });
+    net.startAll();
+    elect(net, 1);
+    request(net, 1, { op: "put", key: "k", value: "v" }, 1);
+    net.deliver((e) => e.to === 1);
+    net.drop((e) => e.to === 3);
+    net.stabilize();
+    expect(net.raft(3)?.inspect().log.length).toBe(1);
+    ticks(net, [1], net.config.replicateStallTicks);
+    expect(net.raft(3)?.inspect().log.length).toBe(2);
+  });
+
+  it("the leader refuses writes beyond uncommittedEntriesMax with a definite error", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { uncommittedEntriesMax: 2 } });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1], [2, 3]]);
+    for (let seq = 1; seq <= 3; seq++)
+      request(net, 1, { op: "put", key: "k", value: "v" }, seq, 90 + seq);
+    net.deliver((e) => e.to === 1);
+    const overloaded = [91, 92, 93].flatMap((c) => replies(net, c));
+    expect(overloaded).toEqual([
+      expect.objectContaining({ type: "error", code: 12, definite: true }),
+    ]);
+  });
+});
+
+describe("thesis §6.3 client sessions", () => {
+  it("a retried write is applied once: the retry gets the first result", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    request(net, 1, { op: "put", key: "k", value: "a" }, 1);
+    net.stabilize();
+    const first = request(net, 1, { op: "cas", key: "k", from: "a", to: "b" }, 2);
+    const retry = request(net, 1, { op: "cas", key: "k", from: "a", to: "b" }, 2);
+    net.stabilize();
+    ticks(net, [1], 1);
+    const got = replies(net).filter((m) => m.type === "kvOk");
+    const result = { op: "cas", ok: true, current: "b" };
+    expect(got).toContainEqual({ type: "kvOk", inReplyTo: first, result });
+    expect(got).toContainEqual({ type: "kvOk", inReplyTo: retry, result });
+    // Applied once: a second application would have found "b" and failed.
+    const late = request(net, 1, { op: "cas", key: "k", from: "a", to: "b" }, 2);
+    net.stabilize();
+    expect(replies(net)).toEqual([{ type: "kvOk", inReplyTo: late, result }]);
+  });
+
+  it("a follower redirects to the leader with a definite error", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    const id = request(net, 2, { op: "get", key: "k" }, 1);
+    net.stabilize();
+    expect(replies(net)).toEqual([
+      { type: "error", inReplyTo: id, code: 11, text: "not the leader", definite: true, leader: 1 },
+    ]);
+  });
+});
+
+describe("thesis §6.4 ReadIndex", () => {
+  it("a read is answered only after a quorum confirms the leader in a heartbeat round", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    request(net, 1, { op: "put", key: "k", value: "v" }, 1);
+    net.stabilize();
+    replies(net);
+    const id = request(net, 1, { op: "get", key: "k" }, 2);
+    net.stabilize();
+    expect(replies(net)).toEqual([]);
+    ticks(net, [1], 1);
+    expect(replies(net)).toEqual([
+      { type: "kvOk", inReplyTo: id, result: { op: "get", value: "v" } },
+    ]);
+  });
+
+  it("a deposed leader cut off from the quorum never answers a read", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { checkQuorum: false, preVote: false } });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1], [2, 3]]);
+    elect(net, 2);
+    request(net, 2, { op: "put", key: "k", value: "new" }, 1);
+    net.stabilize();
+    ticks(net, [2], 1);
+    replies(net);
+    request(net, 1, { op: "get", key: "k" }, 2, 98);
+    ticks(net, [1], 20);
+    expect(replies(net, 98)).toEqual([]);
+    net.heal();
+    ticks(net, [1, 2], 1);
+    // n1 learns term 2 and gives the read up with a definite error.
+    expect(replies(net, 98)).toEqual([
+      expect.objectContaining({ type: "error", code: 11, definite: true }),
+    ]);
+  });
+});
