@@ -72,7 +72,9 @@ export function buildExecution(
  * event to the next on its process, and from each send to its receive):
  * `result[b].has(a)` exactly when a → b.
  */
-export function happenedBefore(events: readonly ExecutionEvent[]): Set<number>[] {
+export function happenedBefore(
+  events: readonly Pick<ExecutionEvent, "index" | "proc" | "from">[],
+): Set<number>[] {
   const before: Set<number>[] = [];
   const lastOf = new Map<number, number>();
   for (const e of events) {
