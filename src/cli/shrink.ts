@@ -89,7 +89,7 @@ async function run(argv: string[]): Promise<number> {
   for (const fault of finalPlan.schedule) say(`  ${describeFault(fault)}`);
   say(`still fails: ${result.summary.violations[0] ?? ""}`);
   say(`wrote ${out}`);
-  say(`replay: cohort sim ${out}`);
+  say(`replay: cohort sim ${out} --seed ${plan.seed}`);
   return EXIT.ok;
 }
 
