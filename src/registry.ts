@@ -1,11 +1,17 @@
 import type { AnyProtocol } from "./core/protocol.js";
-import { heartbeatProtocol, swimProtocol } from "./detect/index.js";
+import { heartbeatProtocol, phiProtocol, swimProtocol } from "./detect/index.js";
+import { raftProtocol } from "./raft/index.js";
 
 /**
  * Every protocol that `cohort start` and the real host can run, by name.
  * Protocol folders export a `Protocol`; add one line here per protocol.
  */
-export const PROTOCOLS: readonly AnyProtocol[] = [heartbeatProtocol, swimProtocol];
+export const PROTOCOLS: readonly AnyProtocol[] = [
+  heartbeatProtocol,
+  swimProtocol,
+  phiProtocol,
+  raftProtocol,
+];
 
 /** The protocol called `name`, or undefined. */
 export function findProtocol(name: string): AnyProtocol | undefined {

@@ -1,3 +1,16 @@
+export type {
+  DetectionBounds,
+  DetectionRun,
+  Outage,
+  TimedEvent,
+  Window,
+} from "./check/detection.js";
+export {
+  accuracyViolations,
+  accusesAt,
+  completenessViolations,
+  detectionViolations,
+} from "./check/detection.js";
 export type { HeartbeatConfig } from "./heartbeat/config.js";
 export {
   checkHeartbeatConfig,
@@ -8,6 +21,18 @@ export type { HeartbeatMsg, HeartbeatTimer } from "./heartbeat/messages.js";
 export { validateHeartbeatMsg } from "./heartbeat/messages.js";
 export { HeartbeatNode } from "./heartbeat/node.js";
 export { heartbeatProtocol } from "./heartbeat/protocol.js";
+export type { PhiConfig } from "./phi/config.js";
+export { checkPhiConfig, PHI_DEFAULTS, PHI_LIMITS } from "./phi/config.js";
+export { PhiNode } from "./phi/node.js";
+export {
+  crossingExponentialMs,
+  crossingNormalMs,
+  crossingY,
+  phiExponential,
+  phiNormal,
+} from "./phi/phi.js";
+export { phiProtocol } from "./phi/protocol.js";
+export { ArrivalWindow } from "./phi/window.js";
 export type { SwimConfig } from "./swim/config.js";
 export { checkSwimConfig, SWIM_DEFAULTS, SWIM_LIMITS, SWIM_PLAIN } from "./swim/config.js";
 export type { SwimMsg, SwimState, SwimTimer, SwimUpdate } from "./swim/messages.js";

@@ -13,13 +13,17 @@ export const HEARTBEAT_SCENARIO_CONFIG: HeartbeatConfig = HEARTBEAT_DEFAULTS;
  * every live member within the deadline plus the latest a heartbeat sent just
  * before the crash can arrive (the latency bound) plus 1 ms of timer slack;
  * after the last fault heals, every live member is trusted again within one
- * interval plus the latency bound plus 1 ms.
+ * interval (one more per heartbeat the network may still lose: `lossesTolerated`)
+ * plus the latency bound plus 1 ms.
  */
-export function heartbeatBounds(config: HeartbeatConfig): { detectMs: number; recoverMs: number } {
+export function heartbeatBounds(
+  config: HeartbeatConfig,
+  lossesTolerated = 0,
+): { detectMs: number; recoverMs: number } {
   const latencyMs = DETECT_ASSUMPTIONS.latencyBoundMs;
   return {
     detectMs: config.deadlineMs + latencyMs + 1,
-    recoverMs: config.intervalMs + latencyMs + 1,
+    recoverMs: (1 + lossesTolerated) * config.intervalMs + latencyMs + 1,
   };
 }
 

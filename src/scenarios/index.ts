@@ -1,4 +1,7 @@
 import type { AnyScenario } from "../sim/scenario.js";
+import { detectHeartbeatScenario } from "./detect-heartbeat.js";
+import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js";
+import { detectSwimScenario } from "./detect-swim.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
 
@@ -10,6 +13,10 @@ export const SCENARIOS: readonly AnyScenario[] = [
   pingpongScenario,
   pingpongFragileScenario,
   heartbeatScenario,
+  detectHeartbeatScenario,
+  detectPhiScenario,
+  detectPhiExponentialScenario,
+  detectSwimScenario,
 ];
 
 /** The scenario called `name`, or undefined. */
