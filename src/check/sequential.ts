@@ -9,12 +9,16 @@
  * The search walks orders depth-first, one process's next operation at a
  * time, and remembers every (operations done per process, model state) it
  * has left behind, so no such point is explored twice. A timeout or the
- * memory budget ends it with `unknown`, never a guess.
+ * memory budget ends it with `unknown`, never a guess. A linearizable
+ * history is sequentially consistent, so the linearizability checker runs
+ * first, with half the time budget.
  */
 
+import { HistoryError } from "./errors.js";
 import type { History, Operation } from "./history.js";
 import type { Model } from "./model.js";
 import type { StuckOp, Verdict } from "./result.js";
+import { linearShortcut } from "./sequential-linear.js";
 
 /** Options of `checkSequential`. */
 export interface SequentialOptions {
@@ -22,6 +26,8 @@ export interface SequentialOptions {
   readonly timeoutMs?: number;
   /** Give up with `unknown` after remembering this many search points (default 4 000 000). */
   readonly statesMax?: number;
+  /** Try the linearizability checker first (default true; false for testing the search alone). */
+  readonly tryLinearizable?: boolean;
 }
 
 /** What `checkSequential` returns. */
@@ -71,7 +77,8 @@ interface Frame<S> {
  * Decides whether `history` is sequentially consistent for `model`. `ok` and
  * `fail` operations follow the model's contract (`Model.step`, `keepFailed`);
  * an indeterminate (`info`) operation either took effect at its place in its
- * process's order or never happened.
+ * process's order or never happened. Throws a HistoryError for an operation
+ * the model rejects (`Model.validate`).
  */
 export function checkSequential<S>(
   history: History,
@@ -81,7 +88,28 @@ export function checkSequential<S>(
   const startedMs = performance.now();
   const deadline = startedMs + (options.timeoutMs ?? 10_000);
   const statesMax = options.statesMax ?? 4_000_000;
+  for (const op of history) {
+    const problem = model.validate?.(op);
+    if (problem !== undefined) throw new HistoryError(op.line, problem);
+  }
   const judged = history.filter((op) => op.status !== "fail" || model.keepFailed?.(op) === true);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const shortcut =
+    options.tryLinearizable === false ? undefined : linearShortcut(history, model, timeoutMs / 2);
+  if (shortcut !== undefined) {
+    return {
+      checker: "sequential",
+      model: model.name,
+      verdict: "ok",
+      ops: judged.length,
+      order: shortcut.order,
+      omitted: shortcut.omitted,
+      state: model.describeState(shortcut.state),
+      stuck: [],
+      explored: 0,
+      ms: performance.now() - startedMs,
+    };
+  }
   const processes = groupByProcess(judged);
   const search = new Search(model, processes);
   const outcome = search.run(deadline, statesMax);
@@ -120,11 +148,17 @@ interface Best<S> {
   state: S;
 }
 
+/** One move of the search: one or more operations consumed (an op, then the reads it frees). */
+type Move = readonly { readonly id: number; readonly applied: boolean }[];
+
+/** The functions of reads: operations the checker takes to leave the state unchanged. */
+export const READ_FUNCTIONS: ReadonlySet<string> = new Set(["read", "get"]);
+
 class Search<S> {
   explored = 0;
   best: Best<S>;
   private readonly seen = new Map<string, S[]>();
-  private readonly path: { id: number; applied: boolean }[] = [];
+  private readonly path: Move[] = [];
 
   constructor(
     private readonly model: Model<S>,
@@ -136,39 +170,40 @@ class Search<S> {
 
   run(deadline: number, statesMax: number): "ok" | "violation" | "timeout" | "memory" {
     const total = this.processes.reduce((sum, list) => sum + list.length, 0);
-    const root = this.frame(new Int32Array(this.processes.length), this.model.init());
+    const done = new Int32Array(this.processes.length);
+    const state = this.model.init();
+    const freed = this.takeReads(done, state);
+    const root = this.frame(done, state);
     this.remember(root.done, root.state);
     const stack: Frame<S>[] = [root];
-    let appliedCount = 0;
-    let consumed = 0;
+    this.path.push(freed);
+    let applied = freed.filter((step) => step.applied).length;
+    let consumed = freed.length;
+    this.recordBest(root);
     for (let round = 0; stack.length > 0; round++) {
       if ((round & 255) === 0 && performance.now() >= deadline) return "timeout";
       if (this.explored > statesMax) return "memory";
-      const top = stack[stack.length - 1] as Frame<S>;
       if (consumed === total) return "ok";
+      const top = stack[stack.length - 1] as Frame<S>;
       const child = this.nextChild(top);
       if (child === undefined) {
         stack.pop();
-        const undone = this.path.pop();
-        if (undone !== undefined) {
-          consumed--;
-          if (undone.applied) appliedCount--;
-        }
+        const undone = this.path.pop() ?? [];
+        consumed -= undone.length;
+        applied -= undone.filter((step) => step.applied).length;
         continue;
       }
       stack.push(child.frame);
-      this.path.push({ id: child.id, applied: child.applied });
-      consumed++;
-      if (child.applied) appliedCount++;
-      if (appliedCount > this.best.order.length || consumed === total) {
-        this.recordBest(child.frame);
-      }
+      this.path.push(child.move);
+      consumed += child.move.length;
+      applied += child.move.filter((step) => step.applied).length;
+      if (applied > this.best.order.length || consumed === total) this.recordBest(child.frame);
     }
     return "violation";
   }
 
   /** The next unexplored successor of `top`, or undefined when it has none left. */
-  private nextChild(top: Frame<S>): { frame: Frame<S>; id: number; applied: boolean } | undefined {
+  private nextChild(top: Frame<S>): { frame: Frame<S>; move: Move } | undefined {
     for (;;) {
       const successor = top.pending.pop();
       if (successor !== undefined) {
@@ -176,14 +211,41 @@ class Search<S> {
         const op = this.processes[p]?.[top.done[p] as number] as Operation;
         const done = Int32Array.from(top.done);
         done[p] = (done[p] as number) + 1;
+        const freed = this.takeReads(done, successor.state);
         if (!this.remember(done, successor.state)) continue;
-        return { frame: this.frame(done, successor.state), id: op.id, applied: successor.applied };
+        const move = [{ id: op.id, applied: successor.applied }, ...freed];
+        return { frame: this.frame(done, successor.state), move };
       }
       const p = top.tryOrder[top.next++];
       if (p === undefined) return undefined;
       top.pendingProcess = p;
       top.pending = this.successors(top, p);
     }
+  }
+
+  /**
+   * Consumes, in place, every process's next operations that are reads
+   * which hold in `state` (or indeterminate reads, which constrain nothing).
+   * Taking such a read at once never loses an order: it leaves the state as
+   * it is, so any order that takes it later can take it now instead.
+   */
+  private takeReads(done: Int32Array, state: S): Move {
+    const taken: { id: number; applied: boolean }[] = [];
+    this.processes.forEach((list, p) => {
+      for (;;) {
+        const op = list[done[p] as number];
+        if (op === undefined || !READ_FUNCTIONS.has(op.f)) return;
+        if (op.status === "ok") {
+          const after = this.after(state, op);
+          if (after.length !== 1 || !this.model.equal(after[0] as S, state)) return;
+        } else if (op.status !== "info") {
+          return;
+        }
+        taken.push({ id: op.id, applied: op.status === "ok" });
+        done[p] = (done[p] as number) + 1;
+      }
+    });
+    return taken;
   }
 
   /**
@@ -194,8 +256,8 @@ class Search<S> {
     const op = this.processes[p]?.[top.done[p] as number];
     if (op === undefined) return [];
     const out: Successor<S>[] = [];
-    if (op.status === "info") out.push({ state: top.state, applied: false });
     for (const state of this.after(top.state, op)) out.push({ state, applied: true });
+    if (op.status === "info") out.push({ state: top.state, applied: false });
     return out;
   }
 
@@ -230,8 +292,9 @@ class Search<S> {
   }
 
   private recordBest(frame: Frame<S>): void {
-    const order = this.path.filter((step) => step.applied).map((step) => step.id);
-    const omitted = this.path.filter((step) => !step.applied).map((step) => step.id);
+    const steps = this.path.flat();
+    const order = steps.filter((step) => step.applied).map((step) => step.id);
+    const omitted = steps.filter((step) => !step.applied).map((step) => step.id);
     this.best = { order, omitted, done: Int32Array.from(frame.done), state: frame.state };
   }
 
