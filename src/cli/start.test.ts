@@ -70,7 +70,7 @@ describe("cohort start", () => {
       "--data",
       dataDir,
     ]);
-    await until(() => /n2 +\d+ +up/.test(run.out()), 20_000, "the status table with n2 up");
+    await until(() => /n2 +\d+ +up/.test(run.out()), 45_000, "the status table with n2 up");
     expect(run.out()).toMatch(/^cohort start: 3 × heartbeat on 127\.0\.0\.1:/);
     expect(run.out()).toMatch(/n0 +\d+ +up .*all trusted/);
     expect(await portFree(basePort)).toBe(false);

@@ -158,6 +158,7 @@ class Screen {
   private readonly tty: boolean;
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
+  private firstTable: NodeJS.Timeout | undefined;
   private startedMs = performance.now();
   private readonly notes: string[] = [];
 
@@ -180,12 +181,18 @@ class Screen {
 
   /** Starts the live table once every node is ready. */
   begin(): void {
+    const bootS = ((performance.now() - this.startedMs) / 1000).toFixed(1);
+    this.startedMs = performance.now();
     if (this.s.json) return;
+    process.stdout.write(
+      `all ${this.s.nodes} nodes ready after ${bootS} s; times below count from now\n`,
+    );
     if (this.tty) {
       this.timer = setInterval(() => this.draw(), 250);
       this.draw();
     } else {
-      this.table();
+      // The first table waits for a round of status lines, so links and counters are filled in.
+      this.firstTable = setTimeout(() => this.table(), 1_000);
       this.timer = setInterval(() => this.table(), PLAIN_TABLE_EVERY_MS);
     }
   }
@@ -234,6 +241,7 @@ class Screen {
 
   end(codes: readonly (number | null)[]): void {
     clearInterval(this.timer);
+    clearTimeout(this.firstTable);
     if (this.tty) this.draw();
     else if (!this.s.json) this.table();
     const summary = {

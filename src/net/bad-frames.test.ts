@@ -26,7 +26,7 @@ beforeAll(async () => {
     nodes: 2,
     basePort,
     protocolModule: PROBE,
-    config: { pingEveryMs: 20, silentAfterMs: 300 },
+    config: { pingEveryMs: 20, silentAfterMs: 2_000 },
     dataDir,
     statusMs: 50,
     extraArgs: ["--frame-bytes-max", "4096"],
@@ -60,7 +60,7 @@ function sendAndAwaitClose(bytes: Buffer): Promise<void> {
     socket.on("error", () => {});
     socket.on("data", () => {});
     socket.on("close", () => resolve());
-    setTimeout(() => reject(new Error("n0 did not close the bad connection")), 5_000).unref();
+    setTimeout(() => reject(new Error("n0 did not close the bad connection")), 20_000).unref();
   });
 }
 
@@ -75,7 +75,7 @@ async function expectStillServing(): Promise<void> {
   const from = cluster.lines.length;
   await cluster.waitFor(
     (l) => l.kind === "status" && l.node === 0 && l.delivered > before + 5,
-    5_000,
+    20_000,
     from,
   );
   expect(cluster.pid(0)).toBeDefined();
@@ -86,7 +86,7 @@ describe("bad frames close only their connection", () => {
   it("setup: the two nodes hear each other", async () => {
     await cluster.waitFor(
       (l) => l.kind === "event" && l.node === 0 && l.event.type === "heard",
-      5_000,
+      20_000,
     );
   });
 
@@ -94,7 +94,7 @@ describe("bad frames close only their connection", () => {
     await sendAndAwaitClose(
       Buffer.concat([HELLO, frame(FRAME_KIND.msg, Buffer.from([0x93, 0x01]))]),
     );
-    const log = await cluster.waitForLog(0, /"reason":"decode"/, 5_000);
+    const log = await cluster.waitForLog(0, /"reason":"decode"/, 20_000);
     expect(JSON.parse(log)).toMatchObject({
       level: 40,
       msg: "frame rejected; connection closed",
@@ -108,7 +108,7 @@ describe("bad frames close only their connection", () => {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(1 << 30);
     await sendAndAwaitClose(Buffer.concat([HELLO, header, Buffer.alloc(100)]));
-    const log = await cluster.waitForLog(0, /"reason":"oversized"/, 5_000);
+    const log = await cluster.waitForLog(0, /"reason":"oversized"/, 20_000);
     expect(JSON.parse(log).why).toMatch(
       /^frame of 1073741824 bytes at stream byte \d+ exceeds frameBytesMax 4096$/,
     );
@@ -118,7 +118,7 @@ describe("bad frames close only their connection", () => {
   it("a message that fails the protocol's validate", async () => {
     const bad = frame(FRAME_KIND.msg, codec.pack({ type: "ping", seq: -1 }));
     await sendAndAwaitClose(Buffer.concat([HELLO, bad]));
-    const log = await cluster.waitForLog(0, /"reason":"validate"/, 5_000);
+    const log = await cluster.waitForLog(0, /"reason":"validate"/, 20_000);
     expect(JSON.parse(log).why).toBe(
       "message failed validation: seq: expected a non-negative integer, got -1",
     );
@@ -135,7 +135,7 @@ describe("bad frames close only their connection", () => {
     const log = await cluster.waitForLog(
       0,
       /hello\.from: expected a node id in 0\.\.1, got 9/,
-      5_000,
+      20_000,
     );
     expect(JSON.parse(log)).toMatchObject({
       reason: "handshake",
@@ -144,11 +144,11 @@ describe("bad frames close only their connection", () => {
     await cluster.waitForLog(
       0,
       /"reason":"oversized"[^\n]*1195725856 bytes at stream byte 0/,
-      5_000,
+      20_000,
     );
     const status = await cluster.waitFor(
       (l) => l.kind === "status" && l.node === 0 && (l.rejected.handshake ?? 0) >= 1,
-      5_000,
+      20_000,
     );
     expect(status.kind === "status" && status.rejected).toMatchObject({
       decode: 1,

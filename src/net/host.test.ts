@@ -57,14 +57,14 @@ describe("real host (probe protocol on loopback)", () => {
     for (const node of [0, 1, 2]) {
       for (const peer of [0, 1, 2]) {
         if (peer !== node)
-          await c.waitFor(isEvent(node, "heard", { peer }), 5_000, 0, `n${node} hears n${peer}`);
+          await c.waitFor(isEvent(node, "heard", { peer }), 20_000, 0, `n${node} hears n${peer}`);
       }
-      const tick = await c.waitFor(isEvent(node, "firstTick"), 5_000);
+      const tick = await c.waitFor(isEvent(node, "firstTick"), 20_000);
       expect(tick.kind === "event" && (tick.event.afterMs as number)).toBeGreaterThanOrEqual(24);
     }
     const status = await c.waitFor(
       (l) => l.kind === "status" && l.node === 0 && l.delivered > 10,
-      5_000,
+      20_000,
     );
     expect(status.kind === "status" && status.connected).toEqual([1, 2]);
     expect(status.kind === "status" && status.rejected).toEqual({});
@@ -75,7 +75,7 @@ describe("real host (probe protocol on loopback)", () => {
     const ready = c.lines.find((l) => l.kind === "ready" && l.node === 0);
     const port = ready?.kind === "ready" ? ready.metricsPort : undefined;
     expect(port).toBeGreaterThan(0);
-    await c.waitFor((l) => l.kind === "status" && l.node === 0 && l.delivered > 0, 5_000);
+    await c.waitFor((l) => l.kind === "status" && l.node === 0 && l.delivered > 0, 20_000);
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const delivered = /^cohort_net_delivered\{node="n0"\} (\d+)$/m.exec(text);
     expect(Number(delivered?.[1])).toBeGreaterThan(0);
@@ -84,11 +84,11 @@ describe("real host (probe protocol on loopback)", () => {
 
   it("keeps synced storage across a SIGKILL and restart", async () => {
     const c = await launch(2, { syncBoots: true });
-    const first = await c.waitFor(isEvent(1, "boot"), 5_000);
+    const first = await c.waitFor(isEvent(1, "boot"), 20_000);
     expect(first.kind === "event" && first.event).toMatchObject({ boots: 0, recovered: false });
     const from = c.lines.length;
     await c.restart(1);
-    const second = await c.waitFor(isEvent(1, "boot"), 5_000, from);
+    const second = await c.waitFor(isEvent(1, "boot"), 20_000, from);
     expect(second.kind === "event" && second.event).toMatchObject({
       boots: 1,
       recovered: true,
@@ -98,10 +98,10 @@ describe("real host (probe protocol on loopback)", () => {
 
   it("loses unsynced storage across a SIGKILL and restart", async () => {
     const c = await launch(2, { syncBoots: false });
-    await c.waitFor(isEvent(1, "boot", { boots: 0 }), 5_000);
+    await c.waitFor(isEvent(1, "boot", { boots: 0 }), 20_000);
     const from = c.lines.length;
     await c.restart(1);
-    const second = await c.waitFor(isEvent(1, "boot"), 5_000, from);
+    const second = await c.waitFor(isEvent(1, "boot"), 20_000, from);
     expect(second.kind === "event" && second.event).toMatchObject({
       boots: 0,
       recovered: true,
@@ -110,19 +110,19 @@ describe("real host (probe protocol on loopback)", () => {
   });
 
   it("reconnects to a peer that was killed and restarted", async () => {
-    const c = await launch(2, { pingEveryMs: 20, silentAfterMs: 150 });
-    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 5_000);
+    const c = await launch(2, { pingEveryMs: 20, silentAfterMs: 500 });
+    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 20_000);
     c.signal(1, "SIGKILL");
-    const silentAt = await c.waitFor(isEvent(0, "silent", { peer: 1 }), 5_000);
+    const silentAt = await c.waitFor(isEvent(0, "silent", { peer: 1 }), 20_000);
     const from = c.lines.indexOf(silentAt);
     await c.restart(1);
-    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 5_000, from, "n0 hears n1 again");
-    await c.waitFor(isEvent(1, "heard", { peer: 0 }), 5_000, from, "restarted n1 hears n0");
+    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 20_000, from, "n0 hears n1 again");
+    await c.waitFor(isEvent(1, "heard", { peer: 0 }), 20_000, from, "restarted n1 hears n0");
   });
 
   it("stops gracefully on SIGTERM: the protocol's stop runs, peers hear it, exit 0", async () => {
     const c = await launch(2);
-    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 5_000);
+    await c.waitFor(isEvent(0, "heard", { peer: 1 }), 20_000);
     const codes = await c.stop(3_000);
     expect(codes).toEqual([0, 0]);
     expect(c.lines.some(isEvent(0, "leaving"))).toBe(true);

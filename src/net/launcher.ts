@@ -61,7 +61,7 @@ export class Cluster {
    * together (a start barrier, so no node suspects a peer that is merely slower
    * to boot) and resolves when all are ready. Rejects, after stopping them, if one fails.
    */
-  static async launch(options: LaunchOptions, readyMsMax = 15_000): Promise<Cluster> {
+  static async launch(options: LaunchOptions, readyMsMax = 60_000): Promise<Cluster> {
     const cluster = new Cluster(options);
     const ids = Array.from({ length: options.nodes }, (_, id) => id);
     for (const id of ids) cluster.spawnNode(id);
@@ -113,7 +113,7 @@ export class Cluster {
   }
 
   /** Kills node `id` with SIGKILL (if still running), starts it again and waits until it is ready. */
-  async restart(id: NodeId, readyMsMax = 15_000): Promise<void> {
+  async restart(id: NodeId, readyMsMax = 60_000): Promise<void> {
     const child = this.children[id];
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once("exit", done));
@@ -210,7 +210,7 @@ export class Cluster {
         const line = this.lines.slice(fromIndex).find((l) => l.kind === kind && l.node === id);
         if (line !== undefined) return line;
         if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) {
-          const why = this.logs(id).slice(-3).join(" | ");
+          const why = this.logs(id).slice(-12).join(" | ");
           throw new Error(
             `node n${id} exited (${child.exitCode ?? child.signalCode}) before ${kind}: ${why}`,
           );

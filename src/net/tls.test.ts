@@ -36,7 +36,7 @@ beforeAll(async () => {
     nodes: 3,
     basePort,
     protocolModule: PROBE,
-    config: { pingEveryMs: 20, silentAfterMs: 400 },
+    config: { pingEveryMs: 20, silentAfterMs: 2_000 },
     dataDir: join(dir, "data"),
     tlsDir: join(dir, "certs"),
     statusMs: 50,
@@ -83,7 +83,7 @@ async function expectStillServing(): Promise<void> {
   const from = cluster.lines.length;
   await cluster.waitFor(
     (l) => l.kind === "status" && l.node === 0 && l.connected.length === 2,
-    5_000,
+    20_000,
     from,
   );
   expect(cluster.lines.some((l) => l.kind === "event" && l.event.type === "silent")).toBe(false);
@@ -94,7 +94,7 @@ describe.skipIf(!OPENSSL)("mutual TLS", () => {
     for (const node of [0, 1, 2]) {
       await cluster.waitFor(
         (l) => l.kind === "event" && l.node === node && l.event.type === "heard",
-        5_000,
+        20_000,
       );
     }
   });
@@ -105,7 +105,7 @@ describe.skipIf(!OPENSSL)("mutual TLS", () => {
       s.on("error", () => {});
       s.on("close", () => resolve());
     });
-    const log = await cluster.waitForLog(0, /"reason":"tls"/, 5_000);
+    const log = await cluster.waitForLog(0, /"reason":"tls"/, 20_000);
     expect(JSON.parse(log).msg).toBe("tls handshake refused; connection closed");
     await expectStillServing();
   });
@@ -115,7 +115,7 @@ describe.skipIf(!OPENSSL)("mutual TLS", () => {
     await tlsAttempt(join(dir, "rogue"), "n1", hello(1));
     await expect
       .poll(() => cluster.logs(0).filter((l) => l.includes('"reason":"tls"')).length, {
-        timeout: 5_000,
+        timeout: 20_000,
       })
       .toBeGreaterThan(before);
     await expectStillServing();
@@ -123,7 +123,7 @@ describe.skipIf(!OPENSSL)("mutual TLS", () => {
 
   it("refuses a valid certificate whose CN is not the id the hello claims", async () => {
     await tlsAttempt(join(dir, "certs"), "n2", hello(1));
-    const log = await cluster.waitForLog(0, /certificate names/, 5_000);
+    const log = await cluster.waitForLog(0, /certificate names/, 20_000);
     expect(JSON.parse(log)).toMatchObject({
       reason: "handshake",
       why: "hello names n1 but its certificate names n2",
