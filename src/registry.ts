@@ -1,5 +1,5 @@
 import type { AnyProtocol } from "./core/protocol.js";
-import { heartbeatProtocol, phiProtocol, swimProtocol } from "./detect/index.js";
+import { heartbeatProtocol, phiProtocol, pingProtocol, swimProtocol } from "./detect/index.js";
 import { raftProtocol } from "./raft/index.js";
 
 /**

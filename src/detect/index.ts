@@ -33,6 +33,12 @@ export {
 } from "./phi/phi.js";
 export { phiProtocol } from "./phi/protocol.js";
 export { ArrivalWindow } from "./phi/window.js";
+export type { PingConfig } from "./ping/config.js";
+export { checkPingConfig, PING_DEFAULTS, PING_LIMITS } from "./ping/config.js";
+export type { PingMsg, PingTimer } from "./ping/messages.js";
+export { validatePingMsg } from "./ping/messages.js";
+export { PingNode } from "./ping/node.js";
+export { pingProtocol } from "./ping/protocol.js";
 export type { SwimConfig } from "./swim/config.js";
 export { checkSwimConfig, SWIM_DEFAULTS, SWIM_LIMITS, SWIM_PLAIN } from "./swim/config.js";
 export type { SwimMsg, SwimState, SwimTimer, SwimUpdate } from "./swim/messages.js";

@@ -5,6 +5,7 @@ import type { AnyScenario } from "../sim/scenario.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
 import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js";
+import { detectPingScenario } from "./detect-ping.js";
 import { detectScenario } from "./detect-scenario.js";
 import { detectSwimScenario, SWIM_SCENARIO_CONFIG, swimBounds } from "./detect-swim.js";
 
@@ -26,6 +27,7 @@ function failingSeeds(
 describe("detect-* scenarios: every crash detected in time by every live member, no lasting false suspicion", () => {
   for (const scenario of [
     detectHeartbeatScenario,
+    detectPingScenario,
     detectPhiScenario,
     detectPhiExponentialScenario,
     detectSwimScenario,

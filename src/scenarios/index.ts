@@ -1,6 +1,7 @@
 import type { AnyScenario } from "../sim/scenario.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
 import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js";
+import { detectPingScenario } from "./detect-ping.js";
 import { detectSwimScenario } from "./detect-swim.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
@@ -14,6 +15,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   pingpongFragileScenario,
   heartbeatScenario,
   detectHeartbeatScenario,
+  detectPingScenario,
   detectPhiScenario,
   detectPhiExponentialScenario,
   detectSwimScenario,
