@@ -56,7 +56,12 @@ async function run(argv: string[]): Promise<number> {
   };
   say(formatSettings(plan.scenario.name, plan.seed, plan.settings));
   say(`shrinking ${plan.schedule.length} faults …`);
-  const result = shrinkPlan(plan, { runsMax });
+  const live = !json && process.stderr.isTTY === true;
+  const result = shrinkPlan(plan, {
+    runsMax,
+    ...(live ? { onStep: (note: string) => process.stderr.write(`\r\x1b[2K${note}`) } : {}),
+  });
+  if (live) process.stderr.write("\r\x1b[2K");
   if (result === undefined) {
     const message = `seed ${plan.seed} does not fail: nothing to shrink`;
     process.stdout.write(
