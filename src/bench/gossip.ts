@@ -68,13 +68,13 @@ function formatConvergence(curves: ReturnType<typeof antiEntropyCurves>): string
     const cycles = curves.simulated[mode].length - 1;
     out.push(`  ${mode.padEnd(9)} ${cycles}`);
   }
-  const push = curves.simulated.push;
+  const push = curves.meanSimulated.push;
   const late = push.flatMap((p, i) =>
     i > 0 && p < 0.01 && p >= 20 / curves.n ? [p / push[i - 1]!] : [],
   );
   const lateMean = late.reduce((a, b) => a + b, 0) / Math.max(1, late.length);
   out.push(
-    `  push, late phase (20/n <= p < 0.01): mean p(i+1)/p(i) = ${lateMean.toFixed(3)} (e^-1 = ${Math.exp(-1).toFixed(3)})`,
+    `  push, late phase (20/n <= p < 0.01, mean of ${curves.seeds} seeds): p(i+1)/p(i) = ${lateMean.toFixed(3)} (e^-1 = ${Math.exp(-1).toFixed(3)})`,
   );
   out.push(
     `  one-step check over ${curves.seeds} seeds: mean observed p(i) / mean recurrence of each run's p(i-1), by cycle while p >= 20/n:`,

@@ -4,14 +4,17 @@ import { PAPER_TABLES } from "./paper.js";
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 const num = (x: number) => (x !== 0 && Math.abs(x) < 0.01 ? x.toExponential(2) : x.toPrecision(3));
 
-function cell(ours: number, paper: number, diff: number, within: boolean): string {
-  return `${num(ours)} (${num(paper)}, ${pct(diff)}${within ? "" : " !"})`.padEnd(27);
+function cell(ours: number, paper: number, diff: number, mark: string): string {
+  return `${num(ours)} (${num(paper)}, ${pct(diff)}${mark}) `.padEnd(28);
 }
+
+const markOf = (within: boolean) => (within ? "" : " !");
 
 /**
  * The paper's tables with our means beside each figure: `ours (paper, diff)`,
  * `!` marking a figure outside its target (10% for traffic and times, 25% for
- * residue).
+ * residue), `~` a rare residue that differs by more than 25% but whose 95%
+ * interval (printed below the table) holds the paper's value.
  */
 export function formatPaperRows(rows: readonly GossipBenchRow[]): string {
   const out: string[] = [];
@@ -21,12 +24,25 @@ export function formatPaperRows(rows: readonly GossipBenchRow[]): string {
     out.push(
       `${table.title} — ${mine[0]!.variant}, n = 1000, ${mine[0]!.seeds} seeds per row, means`,
     );
-    out.push(` k  ${"residue s".padEnd(27)}${"traffic m".padEnd(27)}${"t_ave".padEnd(27)}t_last`);
+    out.push(` k  ${"residue s".padEnd(28)}${"traffic m".padEnd(28)}${"t_ave".padEnd(28)}t_last`);
+    const notes: string[] = [];
     for (const r of mine) {
-      out.push(
-        ` ${r.k}  ${cell(r.residue, r.paper.residue, r.diff.residue, r.within.residue)}${cell(r.traffic, r.paper.traffic, r.diff.traffic, r.within.traffic)}${cell(r.tAve, r.paper.tAve, r.diff.tAve, r.within.tAve)}${cell(r.tLast, r.paper.tLast, r.diff.tLast, r.within.tLast).trimEnd()}`,
-      );
+      const residueMark = r.residueWithinByInterval ? " ~" : markOf(r.within.residue);
+      const cells = [
+        cell(r.residue, r.paper.residue, r.diff.residue, residueMark),
+        cell(r.traffic, r.paper.traffic, r.diff.traffic, markOf(r.within.traffic)),
+        cell(r.tAve, r.paper.tAve, r.diff.tAve, markOf(r.within.tAve)),
+        cell(r.tLast, r.paper.tLast, r.diff.tLast, markOf(r.within.tLast)),
+      ];
+      out.push(` ${r.k}  ${cells.join("").trimEnd()}`);
+      if (r.residueWithinByInterval) {
+        const { low, high } = r.residueInterval;
+        notes.push(
+          `    ~ k=${r.k}: ${Math.round(r.residue * 1000 * r.seeds)} missed sites in ${r.seeds} runs; 95% interval ${num(low)}..${num(high)} holds the paper's ${num(r.paper.residue)}`,
+        );
+      }
     }
+    out.push(...notes);
     out.push("");
   }
   return out.join("\n");
