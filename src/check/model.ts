@@ -61,6 +61,14 @@ export interface Model<S> {
    */
   validate?(op: Operation): string | undefined;
   /**
+   * True when `op` never changes the state: `step` returns the same state
+   * (or undefined) in every state, like a read. Optional; the linearizability
+   * search linearizes such operations eagerly, which prunes its search, and
+   * drops indeterminate ones, which cannot matter. A wrong `true` gives wrong
+   * verdicts, so leave it out when unsure.
+   */
+  readOnly?(op: Operation): boolean;
+  /**
    * For a `fail` operation: true when the failure is a definite outcome that
    * `step` judges (it ran and reported failure), false when the operation
    * never happened and the checkers drop it, as Jepsen and Knossos do. When

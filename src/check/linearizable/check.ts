@@ -48,7 +48,12 @@ export function checkPrepared(
   const partitions: PartitionResult[] = [];
   for (const part of prepared.partitions) {
     const t0 = performance.now();
-    const outcome = searchLinearizable(part.ops, prepared.model, { deadline, cacheBytesMax });
+    const outcome = searchLinearizable(
+      part.ops,
+      prepared.model,
+      { deadline, cacheBytesMax },
+      prepared.product,
+    );
     partitions.push(
       partitionResult(part.key, part.ops, outcome, prepared.model, performance.now() - t0),
     );

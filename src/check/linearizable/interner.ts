@@ -101,8 +101,8 @@ export class StateInterner {
   }
 }
 
-/** A 32-bit finalizer (from MurmurHash3) so that nearby keys spread over the table. */
-function mix(h: number): number {
+/** A 32-bit finalizer (from MurmurHash3) so that nearby keys spread over a table. */
+export function mix(h: number): number {
   let x = h ^ (h >>> 16);
   x = Math.imul(x, 0x85ebca6b);
   x ^= x >>> 13;

@@ -2,6 +2,7 @@ import { HistoryError } from "../errors.js";
 import type { History, Operation } from "../history.js";
 import type { AnyModel } from "../model.js";
 import { determinize } from "./determinize.js";
+import type { Product } from "./product.js";
 
 /** One independent part of a history, ready to search. */
 export interface Partition {
@@ -17,6 +18,8 @@ export interface Prepared {
   readonly partitions: readonly Partition[];
   /** Operations judged: the history minus failed operations the model drops. */
   readonly ops: number;
+  /** For a partitionable model checked whole: its structure, so states intern as vectors of parts. */
+  readonly product?: Product;
 }
 
 /**
@@ -30,15 +33,20 @@ export function prepare(history: History, model: AnyModel, partition: boolean): 
     const problem = model.validate?.(op);
     if (problem !== undefined) throw new HistoryError(op.line, problem);
     if (op.status === "fail" && model.keepFailed?.(op) !== true) continue;
+    // An indeterminate op that changes nothing constrains nothing.
+    if (op.status === "info" && model.readOnly?.(op) === true) continue;
     kept.push(op);
   }
   const keyOf = model.partitionKey;
-  if (!partition || keyOf === undefined) {
-    return {
-      model: determinize(model),
-      partitions: [{ key: undefined, ops: kept }],
-      ops: kept.length,
-    };
+  const whole = {
+    model: determinize(model),
+    partitions: [{ key: undefined, ops: kept }],
+    ops: kept.length,
+  };
+  if (keyOf === undefined) return whole;
+  if (!partition) {
+    const part = determinize(model.part ?? model);
+    return { ...whole, product: { part, keyOf: (op: Operation) => keyOf.call(model, op) } };
   }
   const groups = new Map<string | undefined, Operation[]>();
   for (const op of kept) {

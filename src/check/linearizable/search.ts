@@ -4,6 +4,8 @@ import type { AnyModel } from "../model.js";
 import { ADDED, ConfigCache, FULL } from "./cache.js";
 import { buildEntries } from "./entries.js";
 import { StateInterner } from "./interner.js";
+import type { Product } from "./product.js";
+import { PRODUCT_PARTS_MAX, ProductInterner } from "./product.js";
 
 /** Bounds on one search. */
 export interface SearchLimits {
@@ -49,6 +51,13 @@ function zobristKeys(n: number): Int32Array {
  * An `info` operation may be linearized anywhere after its call or left
  * out; the search succeeds once every determinate operation is linearized.
  *
+ * Eager reads (a pruning of ours): when a read-only operation (`Model.readOnly`)
+ * is a candidate and can happen in the current state, it is linearized at
+ * once and no other candidate is tried at that config. Sound because any
+ * linearization from the config can be rearranged to put that read first:
+ * nothing pending returned before its call, and it changes no state, so
+ * moving it forward breaks neither real-time order nor any later step.
+ *
  * The loop allocates nothing: the linearized set is a typed-array bitset
  * with an incremental hash, states are interned integers, transitions are
  * memoised, and the entry list is linked through typed arrays.
@@ -57,11 +66,16 @@ export function searchLinearizable(
   ops: readonly Operation[],
   model: AnyModel,
   limits: SearchLimits,
+  product?: Product,
 ): SearchOutcome {
   const n = ops.length;
-  const { next, prev } = buildEntries(ops);
-  const interner = new StateInterner(model);
-  const initial = interner.intern(model.init());
+  const { next, prev, tail } = buildEntries(ops);
+  const interner =
+    product !== undefined && ProductInterner.partsOf(product, ops) <= PRODUCT_PARTS_MAX
+      ? new ProductInterner(product, ops)
+      : new StateInterner(model);
+  const initial = 0;
+  if (interner instanceof StateInterner) interner.intern(model.init());
   let remaining = 0;
   const determinate = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -70,9 +84,7 @@ export function searchLinearizable(
       remaining++;
     }
   }
-  if (remaining === 0) {
-    return { verdict: "ok", linearized: [], state: interner.states[initial], configs: 0 };
-  }
+  if (remaining === 0) return { verdict: "ok", linearized: [], state: model.init(), configs: 0 };
   const determinateCount = remaining;
   const zobrist = zobristKeys(n);
   const words = (n + 31) >>> 5;
@@ -80,10 +92,22 @@ export function searchLinearizable(
   const cache = new ConfigCache(words, limits.cacheBytesMax);
   const stackEntry = new Int32Array(n);
   const stackState = new Int32Array(n);
+  // forced[d] = 1: the op at depth d was linearized eagerly (a read-only op
+  // applicable in its state), so no other op needs trying at that config.
+  const forced = new Uint8Array(n);
+  const readOnly = new Uint8Array(n);
+  let anyReadOnly = false;
+  if (model.readOnly !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (model.readOnly(ops[i]!)) {
+        readOnly[i] = 1;
+        anyReadOnly = true;
+      }
+    }
+  }
   const best = new Int32Array(n);
   let bestDepth = 0;
   let bestDone = 0;
-  let bestState = initial;
   let low = 0;
   let depth = 0;
   let state = initial;
@@ -91,6 +115,8 @@ export function searchLinearizable(
   let turns = 0;
   let reason: "timeout" | "memory" | undefined;
   let entry = next[0]!;
+  let fresh = anyReadOnly;
+  let record = true;
 
   for (;;) {
     if (++turns === CLOCK_EVERY) {
@@ -99,6 +125,48 @@ export function searchLinearizable(
         reason = "timeout";
         break;
       }
+    }
+    if (fresh) {
+      // A new config: if a read-only candidate can happen here, linearize it
+      // now and try nothing else at this config (see the module comment).
+      fresh = false;
+      let e = next[0]!;
+      while ((e & 1) === 0) {
+        const op = (e - 1) >> 1;
+        if (readOnly[op] === 1 && interner.next(state, op, ops) === state) break;
+        e = next[e]!;
+      }
+      if ((e & 1) === 0) {
+        const op = (e - 1) >> 1;
+        bits[op >>> 5]! |= 1 << (op & 31);
+        const added = cache.insert(bits, hash ^ zobrist[op]!, state);
+        if (added === ADDED) {
+          hash ^= zobrist[op]!;
+          stackEntry[depth] = e;
+          stackState[depth] = state;
+          forced[depth] = 1;
+          depth++;
+          const ret = e - 1;
+          next[prev[e]!] = next[e]!;
+          prev[next[e]!] = prev[e]!;
+          next[prev[ret]!] = next[ret]!;
+          prev[next[ret]!] = prev[ret]!;
+          remaining -= determinate[op]!;
+          if (remaining === 0) break;
+          fresh = true;
+          continue;
+        }
+        bits[op >>> 5]! &= ~(1 << (op & 31));
+        if (added === FULL) {
+          reason = "memory";
+          break;
+        }
+        // Seen before, so it failed, and so does this config: backtrack.
+        entry = tail;
+        record = false;
+        continue;
+      }
+      entry = next[0]!;
     }
     if ((entry & 1) === 0) {
       // A call: try to linearize its operation now.
@@ -113,6 +181,7 @@ export function searchLinearizable(
           hash ^= zobrist[op]!;
           stackEntry[depth] = entry;
           stackState[depth] = state;
+          forced[depth] = 0;
           depth++;
           state = after;
           // Lift: unlink the call and its return.
@@ -124,6 +193,7 @@ export function searchLinearizable(
           remaining -= determinate[op]!;
           if (remaining === 0) break;
           entry = next[0]!;
+          fresh = anyReadOnly;
           continue;
         }
         bits[word]! &= ~bit;
@@ -138,52 +208,78 @@ export function searchLinearizable(
       // Keep the prefix with the most determinate operations, and the fewest
       // indeterminate ones among those: the plainest evidence for a report.
       const done = determinateCount - remaining;
-      if (done > bestDone || (done === bestDone && depth < bestDepth)) {
+      if (record && (done > bestDone || (done === bestDone && depth < bestDepth))) {
         for (let k = low; k < depth; k++) best[k] = stackEntry[k]!;
         bestDepth = depth;
         bestDone = done;
-        bestState = state;
         low = depth;
       }
-      if (depth === 0) break;
-      depth--;
-      if (depth < low) low = depth;
-      entry = stackEntry[depth]!;
-      state = stackState[depth]!;
-      const op = (entry - 1) >> 1;
-      bits[op >>> 5]! &= ~(1 << (op & 31));
-      hash ^= zobrist[op]!;
-      remaining += determinate[op]!;
-      // Unlift: relink the return, then the call (reverse order of unlinking).
-      const ret = entry - 1;
-      next[prev[ret]!] = ret;
-      prev[next[ret]!] = ret;
-      next[prev[entry]!] = entry;
-      prev[next[entry]!] = entry;
+      record = true;
+      // Pop one op, and keep popping while the popped op was forced.
+      let popped = false;
+      while (depth > 0) {
+        depth--;
+        if (depth < low) low = depth;
+        entry = stackEntry[depth]!;
+        state = stackState[depth]!;
+        const op = (entry - 1) >> 1;
+        bits[op >>> 5]! &= ~(1 << (op & 31));
+        hash ^= zobrist[op]!;
+        remaining += determinate[op]!;
+        // Unlift: relink the return, then the call (reverse order of unlinking).
+        const ret = entry - 1;
+        next[prev[ret]!] = ret;
+        prev[next[ret]!] = ret;
+        next[prev[entry]!] = entry;
+        prev[next[entry]!] = entry;
+        if (forced[depth] === 0) {
+          popped = true;
+          break;
+        }
+      }
+      if (!popped) break;
       entry = next[entry]!;
     }
   }
   const toOps = (entries: Int32Array, count: number): number[] =>
     Array.from(entries.subarray(0, count), (e) => (e - 1) >> 1);
   if (remaining === 0) {
+    const linearized = toOps(stackEntry, depth);
     return {
       verdict: "ok",
-      linearized: toOps(stackEntry, depth),
-      state: interner.states[state],
+      linearized,
+      state: replay(model, ops, linearized),
       configs: cache.count,
     };
   }
   if (reason !== undefined && determinateCount - remaining > bestDone) {
     for (let k = low; k < depth; k++) best[k] = stackEntry[k]!;
     bestDepth = depth;
-    bestState = state;
   }
-  assert(reason !== undefined || depth === 0, `search ended at depth ${depth} without a reason`);
+  assert(
+    reason !== undefined || depth === 0,
+    () => `search ended at depth ${depth} without a reason`,
+  );
+  const linearized = toOps(best, bestDepth);
   return {
     verdict: reason === undefined ? "violation" : "unknown",
     ...(reason === undefined ? {} : { reason }),
-    linearized: toOps(best, bestDepth),
-    state: interner.states[bestState],
+    linearized,
+    state: replay(model, ops, linearized),
     configs: cache.count,
   };
+}
+
+/** The model state after `order` (indices into `ops`), which the search accepted step by step. */
+function replay(model: AnyModel, ops: readonly Operation[], order: readonly number[]): unknown {
+  let state = model.init();
+  for (const i of order) {
+    const after = model.step(state, ops[i]!);
+    assert(
+      after !== undefined,
+      () => `replay: op ${ops[i]!.id} cannot follow the prefix the search accepted`,
+    );
+    state = after;
+  }
+  return state;
 }

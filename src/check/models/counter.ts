@@ -15,6 +15,7 @@ export const counterCell: Model<number> = {
     return op.status !== "ok" || op.output === state ? state : undefined;
   },
   equal: (a, b) => a === b,
+  readOnly: (op) => op.f === "read",
   hash: (s) => hashCombine(0x636f756e, Number.isInteger(s) ? s | 0 : Math.round(s * 1e6) | 0),
   validate(op) {
     const fProblem = checkF(op, "counter", ["add", "read"]);

@@ -106,5 +106,6 @@ export function keyed<S>(cell: Model<S>, name: string, summary: string): Model<K
   };
   if (cell.validate !== undefined) model.validate = cell.validate.bind(cell);
   if (cell.keepFailed !== undefined) model.keepFailed = cell.keepFailed.bind(cell);
+  if (cell.readOnly !== undefined) model.readOnly = cell.readOnly.bind(cell);
   return model;
 }

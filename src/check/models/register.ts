@@ -42,6 +42,7 @@ function stepReadWrite(state: unknown, op: Operation): unknown {
 
 const registerBase = {
   init: (): unknown => null,
+  readOnly: (op: Operation): boolean => op.f === "read",
   equal: valueEqual,
   hash: valueHash,
   describeState: (state: unknown): string => (state === null ? "nil" : showValue(state)),
@@ -90,6 +91,8 @@ export const etcdCell: Model<unknown> = {
   name: "etcd",
   summary: "etcd key: read, write, cas [old new]; failed cas is definite; starts absent",
   keepFailed: (op) => op.f === "cas",
+  // A definitely failed cas changes nothing, like a read.
+  readOnly: (op) => op.f === "read" || (op.f === "cas" && op.status === "fail"),
   step(state, op) {
     if (op.f !== "cas") return stepReadWrite(state, op);
     const [expected, replacement] = op.input as readonly unknown[];

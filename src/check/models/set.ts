@@ -47,6 +47,7 @@ export const setCell: Model<SetState> = {
   },
   equal: (a, b) => a.hash === b.hash && sameItems(a.items, b.items),
   hash: (s) => s.hash,
+  readOnly: (op) => op.f === "read",
   validate(op) {
     const fProblem = checkF(op, "set", ["add", "remove", "read"]);
     if (fProblem !== undefined) return fProblem;
