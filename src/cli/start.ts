@@ -209,6 +209,8 @@ class Screen {
       process.stdout.write(`${JSON.stringify(line)}\n`);
       return;
     }
+    // A `view` event restates the suspect/trust events just before it; --json keeps it.
+    if (line.kind === "event" && line.event.type === "view") return;
     const text = eventText(line);
     if (text === undefined) return;
     if (this.tty) this.remember(text);

@@ -125,6 +125,27 @@ describe("bad frames close only their connection", () => {
     await expectStillServing();
   });
 
+  it("a batch with one bad message delivers none of it; a batch that is not an array is refused", async () => {
+    const batch = frame(
+      FRAME_KIND.batch,
+      codec.pack([
+        { type: "ping", seq: 1 },
+        { type: "ping", seq: "x" },
+      ]),
+    );
+    await sendAndAwaitClose(Buffer.concat([HELLO, batch]));
+    const log = await cluster.waitForLog(0, /message 1 of 2 in a batch/, 20_000);
+    expect(JSON.parse(log).why).toBe(
+      'message 1 of 2 in a batch failed validation: seq: expected a non-negative integer, got "x"',
+    );
+    await sendAndAwaitClose(Buffer.concat([HELLO, frame(FRAME_KIND.batch, codec.pack({ a: 1 }))]));
+    const envelope = await cluster.waitForLog(0, /"reason":"envelope"/, 20_000);
+    expect(JSON.parse(envelope).why).toBe(
+      "batch: expected an array of 1..65536 messages, got an object",
+    );
+    await expectStillServing();
+  });
+
   it("a connection that starts without a hello, or a hello from outside the cluster", async () => {
     await sendAndAwaitClose(Buffer.from("GET / HTTP/1.0\r\n\r\n"));
     const hello9 = frame(
@@ -152,7 +173,8 @@ describe("bad frames close only their connection", () => {
     );
     expect(status.kind === "status" && status.rejected).toMatchObject({
       decode: 1,
-      validate: 1,
+      validate: 2,
+      envelope: 1,
       handshake: 1,
     });
     await expectStillServing();

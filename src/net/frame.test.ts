@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrameDecoder, FrameWriter } from "./frame.js";
+import { codec } from "./wire.js";
 
 function collect(decoder: FrameDecoder, chunks: Buffer[]): { frames: string[]; error: unknown } {
   const frames: string[] = [];
@@ -56,5 +57,24 @@ describe("framing", () => {
     header.writeUInt32BE(50);
     expect(decoder.push(Buffer.concat([header, Buffer.alloc(10)]), () => {})).toBeUndefined();
     expect(decoder.bufferedBytes).toBe(14);
+  });
+
+  it("a batch frame is a msgpack array of the items appended, and an empty batch writes nothing", () => {
+    const writer = new FrameWriter(4);
+    writer.beginBatch(3);
+    writer.endBatch();
+    expect(writer.size).toBe(0);
+    const items = [{ type: "d", n: 1 }, "two", [3]];
+    writer.beginBatch(3);
+    for (const item of items) writer.appendItem(codec.pack(item));
+    expect(writer.batchItems).toBe(3);
+    writer.endBatch();
+    const bytes = writer.take();
+    const frames: unknown[] = [];
+    new FrameDecoder(1024).push(bytes, (buf, start, end) => {
+      expect(buf[start]).toBe(3);
+      frames.push(codec.unpack(buf.subarray(start + 1, end)));
+    });
+    expect(frames).toEqual([items]);
   });
 });

@@ -6,8 +6,14 @@
  * make a node allocate more than one frame's worth.
  */
 
+import { assert } from "../core/assert.js";
+
 /** Bytes of the length header. */
 export const FRAME_HEADER_BYTES = 4;
+
+/** msgpack's array-with-32-bit-count marker, and the bytes it takes with its count. */
+const MSGPACK_ARRAY32 = 0xdd;
+const BATCH_ARRAY_HEADER_BYTES = 5;
 
 /** Why a byte stream stopped being a valid frame sequence. */
 export interface FrameError {
@@ -68,6 +74,8 @@ export class FrameDecoder {
 export class FrameWriter {
   private buf: Buffer;
   private length = 0;
+  private batchStart = -1;
+  private batchCount = 0;
 
   constructor(initialBytes = 64 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -83,6 +91,51 @@ export class FrameWriter {
     this.length += need;
   }
 
+  /**
+   * Opens a batch frame: its body is a msgpack array (32-bit count, patched by
+   * `endBatch`) whose items are appended already encoded with `appendItem`.
+   */
+  beginBatch(kind: number): void {
+    assert(this.batchStart < 0, "beginBatch inside an open batch");
+    this.reserve(FRAME_HEADER_BYTES + 1 + BATCH_ARRAY_HEADER_BYTES);
+    this.batchStart = this.length;
+    this.buf[this.length + FRAME_HEADER_BYTES] = kind;
+    this.buf[this.length + FRAME_HEADER_BYTES + 1] = MSGPACK_ARRAY32;
+    this.length += FRAME_HEADER_BYTES + 1 + BATCH_ARRAY_HEADER_BYTES;
+    this.batchCount = 0;
+  }
+
+  /** Appends one msgpack-encoded item to the open batch. */
+  appendItem(item: Uint8Array): void {
+    assert(this.batchStart >= 0, "appendItem outside a batch");
+    this.reserve(item.length);
+    this.buf.set(item, this.length);
+    this.length += item.length;
+    this.batchCount++;
+  }
+
+  /** Bytes of the open batch frame after its length header (kind, array header, items). */
+  get batchBytes(): number {
+    return this.batchStart < 0 ? 0 : this.length - this.batchStart - FRAME_HEADER_BYTES;
+  }
+
+  /** Items in the open batch. */
+  get batchItems(): number {
+    return this.batchStart < 0 ? 0 : this.batchCount;
+  }
+
+  /** Closes the open batch, patching its length and count; an empty batch is removed. */
+  endBatch(): void {
+    assert(this.batchStart >= 0, "endBatch without beginBatch");
+    if (this.batchCount === 0) {
+      this.length = this.batchStart;
+    } else {
+      this.buf.writeUInt32BE(this.batchBytes, this.batchStart);
+      this.buf.writeUInt32BE(this.batchCount, this.batchStart + FRAME_HEADER_BYTES + 2);
+    }
+    this.batchStart = -1;
+  }
+
   /** Bytes appended since the last `take`. */
   get size(): number {
     return this.length;
@@ -90,6 +143,7 @@ export class FrameWriter {
 
   /** A copy of the frames appended so far; the writer starts empty again. */
   take(): Buffer {
+    assert(this.batchStart < 0, "take with an open batch");
     const out = Buffer.from(this.buf.subarray(0, this.length));
     this.length = 0;
     return out;

@@ -2,10 +2,11 @@ import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { type NodeId, nodeName } from "../core/ids.js";
 import type { Logger } from "../core/observe.js";
+import { describeValue } from "../core/validate.js";
 import { FrameDecoder } from "./frame.js";
 import type { NetLimits } from "./limits.js";
 import { countReason, type TransportStats } from "./stats.js";
-import { checkHello, decodeBody, FRAME_KIND } from "./wire.js";
+import { BATCH_ITEMS_MAX, checkHello, decodeBody, FRAME_KIND } from "./wire.js";
 
 /** What an inbound connection needs from its transport. */
 export interface InboundContext {
@@ -94,10 +95,10 @@ export class InboundConnection {
       this.handshake(kind, buf, start, end);
       return;
     }
-    if (kind !== FRAME_KIND.msg) {
+    if (kind !== FRAME_KIND.msg && kind !== FRAME_KIND.batch) {
       this.reject(
         "envelope",
-        `expected a message frame (kind ${FRAME_KIND.msg}), got kind ${kind}`,
+        `expected a message or batch frame (kind ${FRAME_KIND.msg} or ${FRAME_KIND.batch}), got kind ${kind}`,
       );
       return;
     }
@@ -106,13 +107,38 @@ export class InboundConnection {
       this.reject("decode", decoded.reason);
       return;
     }
-    const problem = this.ctx.validate(decoded.value);
-    if (problem !== undefined) {
-      this.reject("validate", `message failed validation: ${problem}`);
+    if (kind === FRAME_KIND.msg) {
+      this.deliverAll([decoded.value]);
       return;
     }
-    this.ctx.stats.delivered++;
-    this.ctx.deliver(this.from, decoded.value);
+    const items = decoded.value;
+    if (!Array.isArray(items) || items.length === 0 || items.length > BATCH_ITEMS_MAX) {
+      this.reject(
+        "envelope",
+        `batch: expected an array of 1..${BATCH_ITEMS_MAX} messages, got ${describeValue(items)}`,
+      );
+      return;
+    }
+    this.deliverAll(items);
+  }
+
+  /** Validates every message of a frame first, so a bad one delivers none of them. */
+  private deliverAll(items: readonly unknown[]): void {
+    const from = this.from;
+    if (from === undefined) return;
+    for (let i = 0; i < items.length; i++) {
+      const problem = this.ctx.validate(items[i]);
+      if (problem !== undefined) {
+        const where = items.length === 1 ? "message" : `message ${i} of ${items.length} in a batch`;
+        this.reject("validate", `${where} failed validation: ${problem}`);
+        return;
+      }
+    }
+    this.ctx.stats.delivered += items.length;
+    for (let i = 0; i < items.length; i++) {
+      if (this.dead) return;
+      this.ctx.deliver(from, items[i]);
+    }
   }
 
   private handshake(kind: number | undefined, buf: Buffer, start: number, end: number): void {

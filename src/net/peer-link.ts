@@ -5,7 +5,17 @@ import type { Logger } from "../core/observe.js";
 import { FRAME_HEADER_BYTES, FrameWriter } from "./frame.js";
 import type { NetLimits } from "./limits.js";
 import { countReason, type TransportStats } from "./stats.js";
-import { codec, FRAME_KIND, type Hello, WIRE_VERSION } from "./wire.js";
+import {
+  BATCH_BYTES_TARGET,
+  BATCH_ITEMS_MAX,
+  codec,
+  FRAME_KIND,
+  type Hello,
+  WIRE_VERSION,
+} from "./wire.js";
+
+/** Bytes a batch frame adds to its items, after the length header: kind byte and array header. */
+const BATCH_OVERHEAD_BYTES = 1 + 5;
 
 /** Where a peer listens. */
 export interface PeerAddress {
@@ -157,30 +167,39 @@ export class PeerLink {
     }, delayMs);
   }
 
-  /** Encodes queued messages into frames until the socket's buffer is full. */
+  /**
+   * Encodes queued messages into batch frames (a new one every
+   * `BATCH_BYTES_TARGET` bytes) until the queue is empty or the socket's
+   * buffer is full, then writes them in one call.
+   */
   private flush(): void {
     this.flushScheduled = false;
     const socket = this.socket;
     if (!this.open || socket === undefined) return;
     const { frameBytesMax, socketBufferBytesMax } = this.ctx.limits;
     const budget = socketBufferBytesMax - socket.writableLength;
+    const batchBytesMax = Math.min(frameBytesMax, BATCH_BYTES_TARGET);
     let count = 0;
+    this.writer.beginBatch(FRAME_KIND.batch);
     while (this.queueHead < this.queue.length && this.writer.size < budget) {
       const msg = this.queue[this.queueHead];
       this.queue[this.queueHead++] = undefined;
       const body = codec.pack(msg);
-      if (1 + body.length > frameBytesMax) {
-        countReason(this.ctx.stats.dropped, "tooLarge");
-        this.ctx.log.warn("message dropped: larger than frameBytesMax", {
-          peer: this.peer,
-          bytes: 1 + body.length + FRAME_HEADER_BYTES,
-          frameBytesMax,
-        });
+      if (BATCH_OVERHEAD_BYTES + body.length > frameBytesMax) {
+        this.tooLarge(body.length);
         continue;
       }
-      this.writer.append(FRAME_KIND.msg, body);
+      if (
+        this.writer.batchBytes + body.length > batchBytesMax ||
+        this.writer.batchItems === BATCH_ITEMS_MAX
+      ) {
+        this.writer.endBatch();
+        this.writer.beginBatch(FRAME_KIND.batch);
+      }
+      this.writer.appendItem(body);
       count++;
     }
+    this.writer.endBatch();
     this.compactQueue();
     if (this.writer.size === 0) return;
     const bytes = this.writer.take();
@@ -188,6 +207,15 @@ export class PeerLink {
     this.ctx.stats.bytesOut += bytes.length;
     this.ctx.stats.writes++;
     socket.write(bytes);
+  }
+
+  private tooLarge(bodyBytes: number): void {
+    countReason(this.ctx.stats.dropped, "tooLarge");
+    this.ctx.log.warn("message dropped: larger than frameBytesMax", {
+      peer: this.peer,
+      bytes: FRAME_HEADER_BYTES + BATCH_OVERHEAD_BYTES + bodyBytes,
+      frameBytesMax: this.ctx.limits.frameBytesMax,
+    });
   }
 
   private compactQueue(): void {

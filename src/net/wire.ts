@@ -5,9 +5,16 @@ import { describeValue, isRecord } from "../core/validate.js";
 /**
  * What travels inside a frame. The first byte names the envelope; the rest is
  * msgpack. A connection carries one `hello` first, naming the sender, then
- * only `msg` frames, each holding one protocol message.
+ * only `msg` frames (one protocol message) and `batch` frames (a msgpack array
+ * of 1..`BATCH_ITEMS_MAX` protocol messages: what the sender had queued).
  */
-export const FRAME_KIND = { hello: 1, msg: 2 } as const;
+export const FRAME_KIND = { hello: 1, msg: 2, batch: 3 } as const;
+
+/** Most messages one batch frame may carry. */
+export const BATCH_ITEMS_MAX = 65_536;
+
+/** Senders close a batch frame at about this many bytes (or `frameBytesMax`, if smaller). */
+export const BATCH_BYTES_TARGET = 64 * 1024;
 
 /** Version of the envelope format; a peer speaking another is refused. */
 export const WIRE_VERSION = 1;
