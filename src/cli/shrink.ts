@@ -12,9 +12,9 @@ const HELP = `cohort shrink <scenario | file.json> --seed N [options]
 
 Takes a failing seed, takes its fault schedule and minimises it with delta
 debugging (ddmin over the injected faults), then heals the remaining faults
-earlier and ends the run sooner while it still fails the same way (the same
-first violation, with times and node ids blurred). Writes the result as a
-scenario file that \`cohort sim FILE\` reproduces.
+earlier, ends the run sooner and tries smaller clusters while it still fails
+the same way (the same first violation, with times and node ids blurred).
+Writes the result as a scenario file that \`cohort sim FILE\` reproduces.
 Exit 0 when a smaller failing schedule was written, 1 when the seed does not
 fail, 2 on bad usage.
 
@@ -83,13 +83,13 @@ async function run(argv: string[]): Promise<number> {
   }
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ failed: true, seed: plan.seed, signature: result.signature, faultsBefore: plan.schedule.length, faultsAfter: finalPlan.schedule.length, durationMsBefore: plan.settings.durationMs, durationMsAfter: finalPlan.settings.durationMs, runs: result.runs, exhausted: result.exhausted, file: out, faults: finalPlan.schedule, violations: result.summary.violations })}\n`,
+      `${JSON.stringify({ failed: true, seed: plan.seed, signature: result.signature, faultsBefore: plan.schedule.length, faultsAfter: finalPlan.schedule.length, nodesBefore: plan.settings.nodes, nodesAfter: finalPlan.settings.nodes, durationMsBefore: plan.settings.durationMs, durationMsAfter: finalPlan.settings.durationMs, runs: result.runs, exhausted: result.exhausted, file: out, faults: finalPlan.schedule, violations: result.summary.violations })}\n`,
     );
     return EXIT.ok;
   }
   say(`original: ${result.original.violations[0] ?? ""}`);
   say(
-    `shrunk ${plan.schedule.length} faults to ${finalPlan.schedule.length} in ${result.runs} runs${result.exhausted ? " (run budget spent: may not be minimal)" : ""}, run ${plan.settings.durationMs} ms to ${finalPlan.settings.durationMs} ms:`,
+    `shrunk ${plan.schedule.length} faults to ${finalPlan.schedule.length}, ${plan.settings.nodes} nodes to ${finalPlan.settings.nodes}, ${plan.settings.durationMs} ms to ${finalPlan.settings.durationMs} ms, in ${result.runs} runs${result.exhausted ? " (run budget spent: may not be minimal)" : ""}:`,
   );
   for (const fault of finalPlan.schedule) say(`  ${describeFault(fault)}`);
   say(`still fails: ${result.summary.violations[0] ?? ""}`);

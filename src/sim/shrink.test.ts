@@ -36,7 +36,7 @@ describe("shrinking a failing schedule", () => {
     };
     const faults = [...harmless, culprit];
     expect(faults.length).toBe(31);
-    const plan = planRun(fragile, { seed: 5, nemesis: "none", faults });
+    const plan = planRun(fragile, { seed: 5, nodes: 5, nemesis: "none", faults });
     const result = shrinkPlan(plan);
     expect(result).toBeDefined();
     if (result === undefined) return;
@@ -52,6 +52,8 @@ describe("shrinking a failing schedule", () => {
     const again = executePlan(result.plan).summary;
     expect(again.traceHash).toBe(result.summary.traceHash);
     expect(result.plan.settings.durationMs).toBeLessThan(10_000);
+    // The culprit names no node, so the smallest cluster the scenario allows still fails.
+    expect(result.plan.settings.nodes).toBe(2);
     expect(result.runs).toBeLessThan(200);
   });
 

@@ -61,10 +61,10 @@ export function explicitPlan(
  * Minimises the fault schedule of a failing run: delta debugging over the
  * injected faults (ddmin: a 1-minimal subset that still fails the same way),
  * then earlier heals (halving each fault's length while it still fails), then a
- * shorter run (ending just after the violation). Every candidate runs the same
- * seed and settings with an explicit schedule. Returns undefined when `plan`
- * does not fail. The result always fails with the original's first violation
- * signature (checked by a final run).
+ * shorter run (ending just after the violation), then the smallest cluster
+ * the faults allow. Every candidate runs the same seed with an explicit
+ * schedule. Returns undefined when `plan` does not fail. The result is always
+ * a plan that was run and failed with the original's first violation signature.
  */
 export function shrinkPlan(plan: RunPlan, options: ShrinkOptions = {}): ShrinkResult | undefined {
   const original = executePlan(plan).summary;
@@ -73,13 +73,15 @@ export function shrinkPlan(plan: RunPlan, options: ShrinkOptions = {}): ShrinkRe
   const signature = violationSignature(first);
   const runsMax = options.runsMax ?? 2000;
   let runs = 1;
+  let best: { plan: RunPlan; summary: RunSummary } = { plan, summary: original };
   const failsWith = (candidate: RunPlan): RunSummary | undefined => {
     runs += 1;
     const summary = executePlan(candidate).summary;
     const same = summary.violations.some((v) => violationSignature(v) === signature);
     options.onStep?.(
-      `run ${runs}: ${candidate.schedule.length} faults, ${candidate.settings.durationMs} ms: ${same ? "fails" : "passes"}`,
+      `run ${runs}: ${candidate.settings.nodes} nodes, ${candidate.schedule.length} faults, ${candidate.settings.durationMs} ms: ${same ? "fails" : "passes"}`,
     );
+    if (same) best = { plan: candidate, summary };
     return same ? summary : undefined;
   };
   let durationMs = plan.settings.durationMs;
@@ -92,24 +94,71 @@ export function shrinkPlan(plan: RunPlan, options: ShrinkOptions = {}): ShrinkRe
   const budgetLeft = () => runs < runsMax;
   schedule = healEarlier(plan, schedule, durationMs, failsWith, budgetLeft);
   durationMs = shorterRun(plan, schedule, durationMs, failsWith, budgetLeft);
-  const shrunk = explicitPlan(
-    plan,
-    schedule.filter((f) => f.at < durationMs || durationMs === 0),
-    durationMs,
-  );
-  const summary = failsWith(shrunk);
+  const trimmed = schedule.filter((f) => f.at < durationMs || durationMs === 0);
+  let shrunk = explicitPlan(plan, trimmed, durationMs);
+  if (failsWith(shrunk) === undefined) shrunk = explicitPlan(plan, schedule, durationMs);
+  if (budgetLeft()) fewerNodes(shrunk, failsWith);
   assert(
-    summary !== undefined,
-    () => `shrink: the shrunk schedule no longer fails with ${signature}`,
+    best.summary.violations.some((v) => violationSignature(v) === signature),
+    () => `shrink: kept a run that does not fail with ${signature}`,
+  );
+  assert(
+    best.plan.schedule.length <= plan.schedule.length,
+    () => `shrink: ${best.plan.schedule.length} faults grew from ${plan.schedule.length}`,
   );
   return {
     original,
     signature,
-    plan: shrunk,
-    summary,
+    plan: best.plan,
+    summary: best.summary,
     runs,
     exhausted: minimal.exhausted || !budgetLeft(),
   };
+}
+
+/**
+ * Tries the smallest clusters first, from the fewest nodes the scenario and
+ * the faults allow up to one less than now; the first that still fails is kept
+ * (by `failsWith`). Partition groups and node lists lose the nodes cut away.
+ */
+function fewerNodes(plan: RunPlan, failsWith: FailsWith): void {
+  const pinned = plan.schedule.flatMap((f) => pinnedNodes(f));
+  const floor = Math.max(plan.scenario.nodesMin, 1, ...pinned.map((n) => n + 1));
+  for (let nodes = floor; nodes < plan.settings.nodes; nodes++) {
+    const schedule = plan.schedule.map((f) => withinNodes(f, nodes));
+    if (schedule.some((f) => f === undefined)) continue;
+    const candidate: RunPlan = {
+      ...plan,
+      settings: { ...plan.settings, nodes },
+      schedule: schedule as ScheduledFault[],
+    };
+    if (failsWith(candidate) !== undefined) return;
+  }
+}
+
+/** The nodes a fault cannot do without: its `node`, `from` and `to`. */
+function pinnedNodes(fault: ScheduledFault): number[] {
+  const record = fault as unknown as Record<string, unknown>;
+  return ["node", "from", "to"]
+    .map((k) => record[k])
+    .filter((v): v is number => typeof v === "number");
+}
+
+/**
+ * The fault with its partition groups and node lists cut down to nodes below
+ * `nodes`; undefined when that leaves it meaningless (an empty node list, a
+ * partition of fewer than two groups).
+ */
+function withinNodes(fault: ScheduledFault, nodes: number): ScheduledFault | undefined {
+  if (fault.fault === "partition") {
+    const groups = fault.groups.map((g) => g.filter((n) => n < nodes)).filter((g) => g.length > 0);
+    return groups.length >= 2 ? { ...fault, groups } : undefined;
+  }
+  if ("nodes" in fault && fault.nodes !== undefined) {
+    const kept = fault.nodes.filter((n) => n < nodes);
+    return kept.length > 0 ? { ...fault, nodes: kept } : undefined;
+  }
+  return fault;
 }
 
 type FailsWith = (candidate: RunPlan) => RunSummary | undefined;
