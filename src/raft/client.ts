@@ -12,7 +12,8 @@ export interface RaftClientOptions {
   readonly servers: readonly NodeId[];
   /** The next operation to run (seq counts from 1), or undefined when the client is done. */
   readonly nextOp: (random: () => number, seq: number) => KvOp | undefined;
-  readonly recorder: HistoryRecorder;
+  /** Where operations are recorded; they are also emitted as `kvCall` / `kvReturn` events. */
+  readonly recorder?: HistoryRecorder;
   /** An attempt without a reply after this long is retried elsewhere. */
   readonly attemptTimeoutMs: number;
   /** An operation not completed after this long is given up (`info` if it may have happened). */
@@ -41,7 +42,11 @@ interface Current {
  * servers. It runs one operation at a time under one session (its node id,
  * with sequence numbers from 1), follows `leader` hints, retries the same
  * sequence number with exponential back-off so the state machine applies a
- * write at most once, and records every operation in the history.
+ * write at most once, and records every operation in the history: in the
+ * `recorder` when given, and always as events (`kvCall` with process, f, key,
+ * input; `kvReturn` with process, status, output) for hosts that collect them.
+ * A restarted client draws a new session id, so it never reuses sequence
+ * numbers of a session the cluster already saw.
  */
 export class RaftClient implements ProtocolNode<RaftMessage, string> {
   private env!: Env<RaftMessage, string>;
@@ -50,6 +55,7 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
   private target = 0;
   private current: Current | undefined;
   private done = false;
+  private sessionId = 0;
 
   constructor(
     readonly id: NodeId,
@@ -60,6 +66,7 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
 
   start(env: Env<RaftMessage, string>, _recovered: boolean): void {
     this.env = env;
+    this.sessionId = this.id * 1_000_000 + Math.floor(env.random() * 1_000_000);
     this.target = Math.floor(env.random() * this.options.servers.length);
     env.setTimer(this.options.thinkMs, "next");
   }
@@ -119,7 +126,8 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
     }
     this.seq++;
     const key = op.op === "range" ? undefined : op.key;
-    const handle = this.options.recorder.invoke(this.id, op.op, key, op, this.env.now());
+    const handle = this.options.recorder?.invoke(this.id, op.op, key, op, this.env.now()) ?? 0;
+    this.env.emit({ type: "kvCall", process: this.id, f: op.op, key: key ?? null, input: op });
     this.current = {
       op,
       seq: this.seq,
@@ -144,14 +152,21 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
     c.attempts++;
     this.msgId++;
     const to = this.options.servers[this.target] ?? this.options.servers[0] ?? 0;
-    this.env.send(to, { type: "kv", msgId: this.msgId, clientId: this.id, seq: c.seq, op: c.op });
+    this.env.send(to, {
+      type: "kv",
+      msgId: this.msgId,
+      clientId: this.sessionId,
+      seq: c.seq,
+      op: c.op,
+    });
     this.env.setTimer(this.options.attemptTimeoutMs, `timeout:${this.msgId}`);
   }
 
   private finish(status: "ok" | "fail" | "info", result: KvResult | undefined): void {
     const c = this.current;
     assert(c !== undefined, "client: finish without an operation");
-    this.options.recorder.complete(c.handle, status, result, this.env.now());
+    this.options.recorder?.complete(c.handle, status, result, this.env.now());
+    this.env.emit({ type: "kvReturn", process: this.id, status, output: result ?? null });
     this.current = undefined;
     this.msgId++; // ignore every late reply and timer of this operation
     this.env.setTimer(this.options.thinkMs, "next");

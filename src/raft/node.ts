@@ -83,19 +83,25 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private readSeq = 0;
   private readonly kv: KvStateMachine;
 
+  /**
+   * `members` are the voting servers; by default the host's whole cluster
+   * (`env.cluster`). Pass them when the host also runs clients as nodes.
+   */
   constructor(
     readonly id: NodeId,
     private readonly config: RaftConfig,
+    private readonly members?: readonly NodeId[],
   ) {
     this.kv = new KvStateMachine(config.sessionsMax);
   }
 
   start(env: Env<RaftMessage, RaftTimer>, recovered: boolean): void {
     assert(env.self === this.id, () => `raft: node ${this.id} started with env of ${env.self}`);
-    assert(env.cluster.includes(this.id), () => `raft: n${this.id} is not in its cluster`);
+    const members = this.members ?? env.cluster;
+    assert(members.includes(this.id), () => `raft: n${this.id} is not in its cluster`);
     this.env = env;
-    this.peers = env.cluster.filter((p) => p !== this.id);
-    this.quorum = Math.floor(env.cluster.length / 2) + 1;
+    this.peers = members.filter((p) => p !== this.id);
+    this.quorum = Math.floor(members.length / 2) + 1;
     this.log = new RaftLog(env.storage);
     const loaded = this.log.load();
     this.term = loaded.term;
@@ -668,10 +674,15 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       }
       return;
     }
-    assert(
-      msg.index <= this.log.lastIndex(),
-      () => `raft: n${from} acknowledged ${msg.index} beyond leader's last ${this.log.lastIndex()}`,
-    );
+    if (msg.index > this.log.lastIndex()) {
+      // Only a corrupt or forged message claims more than the leader sent: drop it.
+      this.env.log.warn("raft: acknowledgement beyond the leader's log", {
+        from,
+        index: msg.index,
+        lastIndex: this.log.lastIndex(),
+      });
+      return;
+    }
     if (pr.maybeUpdate(msg.index)) {
       if (pr.state === "probe") pr.becomeReplicate();
       this.maybeCommit();

@@ -5,6 +5,7 @@ import { detectPingScenario } from "./detect-ping.js";
 import { detectSwimScenario } from "./detect-swim.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
+import { raftKvScenario } from "./raft-kv.js";
 
 /**
  * Every scenario `cohort sim`, `cohort sweep` and `cohort shrink` can run, by
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   detectPhiScenario,
   detectPhiExponentialScenario,
   detectSwimScenario,
+  raftKvScenario,
 ];
 
 /** The scenario called `name`, or undefined. */

@@ -1,0 +1,250 @@
+import type { History, Operation, OpStatus } from "../check/history.js";
+import type { NodeId } from "../core/index.js";
+import { RaftClient } from "../raft/client.js";
+import { RAFT_DEFAULTS, type RaftConfig } from "../raft/config.js";
+import type { KvOp } from "../raft/kv.js";
+import type { RaftMessage } from "../raft/messages.js";
+import { RaftNode } from "../raft/node.js";
+import { raftProtocol } from "../raft/protocol.js";
+import { checkKvHistory } from "../raft/testing/kvHistory.js";
+import type { RunView, Scenario } from "../sim/scenario.js";
+
+/** Clients in every raft-kv run; the other nodes are Raft servers. */
+export const RAFT_KV_CLIENTS = 3;
+const KEYS = ["a", "b", "c", "d"];
+const OPS_PER_CLIENT = 400;
+
+function workload(clientId: NodeId): (random: () => number, seq: number) => KvOp | undefined {
+  return (random, seq) => {
+    if (seq > OPS_PER_CLIENT) return undefined;
+    const key = KEYS[Math.floor(random() * KEYS.length)] ?? "a";
+    const r = random();
+    if (r < 0.35) return { op: "put", key, value: `${clientId}.${seq}` };
+    if (r < 0.65) return { op: "get", key };
+    if (r < 0.8)
+      return { op: "cas", key, from: `${clientId}.${seq - 1}`, to: `${clientId}.${seq}` };
+    if (r < 0.9) return { op: "delete", key };
+    return { op: "range", start: "a", end: "z", limit: 10 };
+  };
+}
+
+/**
+ * Rebuilds the clients' history from their `kvCall` / `kvReturn` events. A
+ * client that crashed with an operation open leaves it `info`, and its next
+ * incarnation gets a new process number (a process has one operation open).
+ */
+export function historyOfEvents(view: RunView<unknown, unknown>): History {
+  const ops: Omit<Operation, "id">[] = [];
+  const open = new Map<NodeId, { index: number; process: number }>();
+  const processOf = new Map<NodeId, number>();
+  let nextProcess = 1000;
+  for (const { t, node, event } of view.events) {
+    if (event.type === "kvCall") {
+      if (open.has(node)) processOf.set(node, nextProcess++); // crashed mid-operation
+      const process = processOf.get(node) ?? node;
+      const key = event.key;
+      ops.push({
+        process,
+        f: String(event.f),
+        ...(typeof key === "string" ? { key } : {}),
+        input: event.input,
+        output: undefined,
+        status: "info",
+        call: t,
+        ret: Number.POSITIVE_INFINITY,
+      });
+      open.set(node, { index: ops.length - 1, process });
+    } else if (event.type === "kvReturn") {
+      const o = open.get(node);
+      if (o === undefined) continue;
+      open.delete(node);
+      const status = event.status as OpStatus;
+      const op = ops[o.index] as Omit<Operation, "id">;
+      ops[o.index] = {
+        ...op,
+        status,
+        output: status === "ok" ? event.output : undefined,
+        ret: status === "info" ? Number.POSITIVE_INFINITY : t,
+      };
+    }
+  }
+  return ops.map((op, id) => ({ ...op, id }));
+}
+
+function electionSafety(view: RunView<unknown, unknown>): string[] {
+  const leaders = new Map<number, NodeId>();
+  const out: string[] = [];
+  for (const { t, node, event } of view.events) {
+    if (event.type !== "raftRole" || event.role !== "leader") continue;
+    const term = Number(event.term);
+    const other = leaders.get(term);
+    if (other === undefined) leaders.set(term, node);
+    else if (other !== node)
+      out.push(`t=${t}ms election safety: n${other} and n${node} both lead term ${term}`);
+  }
+  return out;
+}
+
+/** Live servers' committed prefixes must agree entry by entry (state machine safety at the end). */
+function committedAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
+  const live: RaftNode[] = [];
+  for (let id = 0; id < servers; id++) {
+    const node = view.node(id);
+    if (node instanceof RaftNode) live.push(node);
+  }
+  const out: string[] = [];
+  for (let i = 1; i < live.length; i++) {
+    const a = (live[0] as RaftNode).inspect();
+    const b = (live[i] as RaftNode).inspect();
+    const upTo = Math.min(a.commitIndex, b.commitIndex);
+    for (let index = 1; index <= upTo; index++) {
+      const x = a.log[index - 1];
+      const y = b.log[index - 1];
+      if (x?.term !== y?.term || JSON.stringify(x?.data) !== JSON.stringify(y?.data)) {
+        out.push(
+          `state machine safety: n${a.id} and n${b.id} committed different entries at index ${index}`,
+        );
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Acknowledged writes lost: an `ok` write to a key that no other write to
+ * that key can follow (every other write returned before it was called) must
+ * be the key's final value on the most advanced live server. Only judged when
+ * the live servers agree on what they applied (the cluster settled).
+ */
+export function acknowledgedLost(
+  history: History,
+  view: RunView<unknown, unknown>,
+  servers: number,
+): number {
+  const live: RaftNode[] = [];
+  for (let id = 0; id < servers; id++) {
+    const node = view.node(id);
+    if (node instanceof RaftNode) live.push(node);
+  }
+  const applied = live.map((n) => n.inspect().appliedIndex);
+  if (live.length === 0 || applied.some((a) => a !== applied[0])) return 0;
+  const state = new Map((live[0] as RaftNode).kvEntries());
+  const writes = history.filter((op) => op.f === "put" || op.f === "delete" || op.f === "cas");
+  let lost = 0;
+  for (const w of writes) {
+    if (w.status !== "ok" || w.key === undefined) continue;
+    const followable = writes.some(
+      (x) => x !== w && x.key === w.key && x.status !== "fail" && x.ret > w.call,
+    );
+    if (followable) continue;
+    const input = w.input as KvOp;
+    const expected = input.op === "put" ? input.value : input.op === "cas" ? input.to : null;
+    if ((state.get(w.key) ?? null) !== expected) lost++;
+  }
+  return lost;
+}
+
+/** When every fault that stops progress had healed (a crash never healed leaves its node down, which `liveness` counts). */
+function calmFromMs(view: RunView<unknown, unknown>): number {
+  let calm = 0;
+  for (const f of view.faults) {
+    if (f.fault === "crash" || f.fault === "failstop") {
+      if (f.healAt !== undefined) calm = Math.max(calm, f.healAt);
+    } else if (f.fault === "restart") {
+      calm = Math.max(calm, f.at + (f.downMs ?? 0));
+    } else if (f.fault === "disk") {
+      calm = Math.max(calm, f.at);
+    } else {
+      calm = Math.max(calm, f.healAt ?? Number.POSITIVE_INFINITY);
+    }
+  }
+  return calm;
+}
+
+/** Liveness after the calm: with a majority of servers up and a client still working, some operation succeeds within 3 s. */
+const SETTLE_MS = 3000;
+function liveness(view: RunView<unknown, unknown>, servers: number, history: History): string[] {
+  const calm = calmFromMs(view);
+  if (calm + SETTLE_MS > view.endMs) return [];
+  let up = 0;
+  for (let id = 0; id < servers; id++) if (view.status(id) === "up") up++;
+  if (up <= servers / 2) return [];
+  let working = false;
+  for (let id = servers; id < view.nodeCount; id++) {
+    const client = view.node(id);
+    if (client instanceof RaftClient && !client.finished()) working = true;
+  }
+  if (!working) return [];
+  const progressed = history.some(
+    (op) => op.status === "ok" && op.ret >= calm && op.ret <= calm + SETTLE_MS,
+  );
+  return progressed
+    ? []
+    : [
+        `liveness: no operation succeeded within ${SETTLE_MS} ms after the faults healed at t=${calm}ms`,
+      ];
+}
+
+/** Builds the raft-kv scenario with `config` for every server (tests pass planted bugs). */
+export function raftKvScenarioOf(name: string, config: RaftConfig): Scenario<RaftMessage, string> {
+  return {
+    name,
+    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under crashes, partitions, loss, delay, pauses, clock faults, duplication and replay; history linearizable, no acknowledged write lost, election safety`,
+    defaults: {
+      nodes: 5 + RAFT_KV_CLIENTS,
+      durationMs: 20_000,
+      nemesis: {
+        verbs: [
+          "crash",
+          "restart",
+          "loss",
+          "link",
+          "partition",
+          "delay",
+          "pause",
+          "clock",
+          "duplicate",
+          "replay",
+        ],
+        ratePerSec: 1,
+      },
+    },
+    nodesMin: 1 + RAFT_KV_CLIENTS,
+    nodesMax: 9 + RAFT_KV_CLIENTS,
+    create(id, nodeCount) {
+      const servers = Array.from({ length: nodeCount - RAFT_KV_CLIENTS }, (_, i) => i);
+      if (id < servers.length) return new RaftNode(id, config, servers);
+      return new RaftClient(id, {
+        servers,
+        nextOp: workload(id),
+        attemptTimeoutMs: 200,
+        opTimeoutMs: 2000,
+        backoffMsMin: 10,
+        backoffMsMax: 200,
+        thinkMs: 10,
+      });
+    },
+    validate: (msg) => raftProtocol.validate(msg),
+    check(view) {
+      const servers = view.nodeCount - RAFT_KV_CLIENTS;
+      const history = historyOfEvents(view);
+      const out = [...electionSafety(view), ...committedAgreement(view, servers)];
+      const verdict = checkKvHistory(history, KEYS, 20_000);
+      if (verdict.verdict !== "ok") {
+        const stuck = verdict.partitions.find((p) => p.verdict !== "ok");
+        out.push(
+          `linearizable: ${verdict.verdict}${stuck === undefined ? "" : ` on key ${String(stuck.key)}: ${stuck.stuck[0]?.needed ?? stuck.reason ?? ""}`}`,
+        );
+      }
+      const lost = acknowledgedLost(history, view, servers);
+      if (lost > 0)
+        out.push(`acknowledgedLost: ${lost} acknowledged writes missing from the final state`);
+      out.push(...liveness(view, servers, history));
+      return out;
+    },
+  };
+}
+
+/** `raft-kv`: issue 7's scenario. */
+export const raftKvScenario = raftKvScenarioOf("raft-kv", RAFT_DEFAULTS);
