@@ -8,7 +8,6 @@ import { checkLimits, DEFAULT_LIMITS, type NetLimits } from "../net/limits.js";
 import type { NodeLine } from "../net/lines.js";
 import { LOG_LEVELS, type LogLevel } from "../net/logger.js";
 import { runNodeHost } from "../net/node-host.js";
-import { findProtocol, PROTOCOLS } from "../registry.js";
 import { EXIT, intFlag, parseFlags, UsageError } from "./command.js";
 
 /**
@@ -98,6 +97,8 @@ async function loadProtocol(
     return protocol as unknown as AnyProtocol;
   }
   const wanted = name ?? "heartbeat";
+  // Loaded only here, so a node running --protocol-module does not load every protocol.
+  const { findProtocol, PROTOCOLS } = await import("../registry.js");
   const found = findProtocol(wanted);
   if (found === undefined) {
     const known = PROTOCOLS.map((p) => p.name).join(", ") || "none registered";
