@@ -5,6 +5,7 @@ import {
   SIM_BENCH_FULL,
   SIM_BENCH_QUICK,
 } from "../sim/bench/index.js";
+import { checkBenchmark } from "./bench-check.js";
 import { netBenchmark } from "./bench-net.js";
 import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.js";
 
@@ -41,6 +42,7 @@ const simBenchmark: Benchmark = {
 export const BENCHMARKS: readonly Benchmark[] = [
   simBenchmark,
   netBenchmark,
+  checkBenchmark,
   {
     name: "gossip",
     summary:
