@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -107,6 +107,27 @@ describe("real host (probe protocol on loopback)", () => {
       recovered: true,
       recovery: { recordsRecovered: 0, recordsTruncated: 0 },
     });
+  });
+
+  it("recovers from a torn storage tail on restart and reports it", async () => {
+    const c = await launch(2, { syncBoots: true });
+    await c.waitFor(isEvent(1, "boot", { boots: 0 }), 20_000);
+    let from = c.lines.length;
+    await c.restart(1);
+    await c.waitFor(isEvent(1, "boot", { boots: 1 }), 20_000, from);
+    const log = join(dataDir ?? "", "n1", "storage.log");
+    const sizeBytes = readFileSync(log).length;
+    from = c.lines.length;
+    // Two synced records (boots=1, boots=2); cut the second one mid-record, as a crash mid-write would.
+    await c.restart(1, { whileDown: () => truncateSync(log, sizeBytes - 3) });
+    const boot = await c.waitFor(isEvent(1, "boot"), 20_000, from);
+    expect(boot.kind === "event" && boot.event).toMatchObject({
+      boots: 1,
+      recovered: true,
+      recovery: { recordsRecovered: 1, recordsTruncated: 1 },
+    });
+    const reason = boot.kind === "event" ? (boot.event.recovery as { reason?: string }).reason : "";
+    expect(reason).toMatch(/^torn record at byte \d+: \d+ of \d+ payload bytes$/);
   });
 
   it("reconnects to a peer that was killed and restarted", async () => {

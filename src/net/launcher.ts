@@ -112,14 +112,22 @@ export class Cluster {
     return this.logLines[id] ?? [];
   }
 
-  /** Kills node `id` with SIGKILL (if still running), starts it again and waits until it is ready. */
-  async restart(id: NodeId, readyMsMax = 60_000): Promise<void> {
+  /**
+   * Kills node `id` with SIGKILL (if still running), runs `whileDown` (e.g. to
+   * damage its storage), starts it again and waits until it is ready.
+   */
+  async restart(
+    id: NodeId,
+    options: { readyMsMax?: number; whileDown?: () => void } = {},
+  ): Promise<void> {
+    const readyMsMax = options.readyMsMax ?? 60_000;
     const child = this.children[id];
     if (child !== undefined && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((done) => child.once("exit", done));
       child.kill("SIGKILL");
       await exited;
     }
+    options.whileDown?.();
     const from = this.lines.length;
     this.spawnNode(id);
     await this.waitKind(id, "listening", from, readyMsMax);
