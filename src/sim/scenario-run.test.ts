@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { findScenario } from "../scenarios/index.js";
 import type { AnyScenario } from "./scenario.js";
-import { checkDeterminism, executePlan, planRun, RunSetupError } from "./scenario-run.js";
+import {
+  checkDeterminism,
+  executePlan,
+  lifecycleOf,
+  planRun,
+  RunSetupError,
+} from "./scenario-run.js";
+import { toFaultSpec } from "./schedule.js";
 import { formatSettings, formatSummary } from "./summary.js";
 import { DROP_REASONS } from "./types.js";
 
@@ -118,6 +125,33 @@ describe("running scenarios", () => {
     };
     const { summary } = executePlan(planRun(throwing, { seed: 1 }));
     expect(summary.violations).toEqual(["pingpong check threw: boom"]);
+  });
+
+  it("derives when nodes went down and up, ignoring a crash of a node already down", () => {
+    const plan = planRun(scenario("pingpong"), {
+      seed: 1,
+      faults: [
+        { at: 100, fault: "crash", node: 1, healAt: 900 },
+        { at: 200, fault: "crash", node: 1 },
+        { at: 300, fault: "restart", node: 2, downMs: 50 },
+        { at: 400, fault: "failstop", node: 0 },
+      ],
+    });
+    const { summary } = executePlan(plan);
+    expect(summary.faults).toHaveLength(4);
+    const records = summary.faults.map((f, id) => ({
+      id,
+      spec: toFaultSpec(f),
+      atMs: f.at,
+      ...(f.healAt === undefined ? {} : { healedAtMs: f.healAt }),
+    }));
+    expect(lifecycleOf(records).map((e) => `${e.t} n${e.node} ${e.change} ${e.cause}`)).toEqual([
+      "100 n1 down crash",
+      "300 n2 down restart",
+      "350 n2 up restart",
+      "400 n0 down failstop",
+      "900 n1 up crash",
+    ]);
   });
 
   it("rejects settings the scenario cannot run, naming the setting", () => {

@@ -243,17 +243,31 @@ function withoutHead(fault: ScheduledFault): Record<string, unknown> {
   return rest;
 }
 
-/** When nodes went down and came back, from the crash, failstop and restart records. */
+/**
+ * When nodes went down and came back, from the crash, failstop and restart
+ * records, following the engine's rules: going down is a no-op for a node
+ * already down, coming up a no-op for a node already up (a restart's crash
+ * and its start at `downMs` are both counted).
+ */
 export function lifecycleOf(records: readonly FaultRecord[]): NodeLifecycleEvent[] {
-  const events: NodeLifecycleEvent[] = [];
+  const raw: NodeLifecycleEvent[] = [];
   for (const r of records) {
     const s = r.spec;
     if (s.verb !== "crash" && s.verb !== "failstop" && s.verb !== "restart") continue;
-    events.push({ t: r.atMs, node: s.node, change: "down", cause: s.verb });
+    raw.push({ t: r.atMs, node: s.node, change: "down", cause: s.verb });
     const upAt = s.verb === "restart" ? r.atMs + (s.downMs ?? 0) : r.healedAtMs;
-    if (upAt !== undefined) events.push({ t: upAt, node: s.node, change: "up", cause: s.verb });
+    if (upAt !== undefined) raw.push({ t: upAt, node: s.node, change: "up", cause: s.verb });
   }
-  return events.sort((a, b) => a.t - b.t);
+  const ordered = raw.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i);
+  const down = new Set<NodeId>();
+  const events: NodeLifecycleEvent[] = [];
+  for (const { e } of ordered) {
+    if ((e.change === "down") === down.has(e.node)) continue;
+    if (e.change === "down") down.add(e.node);
+    else down.delete(e.node);
+    events.push(e);
+  }
+  return events;
 }
 
 /** What `--check-determinism` found. */
