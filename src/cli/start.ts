@@ -110,6 +110,7 @@ export const startCommand: Command = {
 async function runStart(s: StartSettings): Promise<number> {
   const view = new ClusterView(s.nodes);
   const screen = new Screen(s, view);
+  let launched = false;
   let stopping = false;
   let diedOnItsOwn = false;
   screen.header();
@@ -128,7 +129,7 @@ async function runStart(s: StartSettings): Promise<number> {
       onLog: (node, text) => screen.log(node, text),
       onExit: (node, code, signal) => {
         view.exited(node, code, signal);
-        if (!stopping) {
+        if (launched && !stopping) {
           diedOnItsOwn = true;
           screen.note(`${nodeName(node)} exited on its own (${code ?? signal})`);
         }
@@ -138,6 +139,7 @@ async function runStart(s: StartSettings): Promise<number> {
     process.stderr.write(`cohort start: the cluster did not start: ${(error as Error).message}\n`);
     return EXIT.failed;
   }
+  launched = true;
   screen.begin();
   await new Promise<void>((done) => {
     process.once("SIGINT", () => done());

@@ -1,9 +1,11 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cluster, type LaunchOptions, PACKAGE_ROOT } from "./launcher.js";
-import type { NodeLine } from "./lines.js";
+import { Cluster, type LaunchOptions, NODE_PROCESS_JS, PACKAGE_ROOT } from "./launcher.js";
+import { type NodeLine, parseNodeLine } from "./lines.js";
 import { freeBasePort } from "./testing/ports.js";
 
 /**
@@ -151,5 +153,48 @@ describe("real host (probe protocol on loopback)", () => {
     expect(
       c.lines.some(isEvent(1, "bye", { peer: 0 })) || c.lines.some(isEvent(0, "bye", { peer: 1 })),
     ).toBe(true);
+  });
+
+  it("drops (and counts) messages that arrive before the protocol starts, without crashing", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "cohort-host-"));
+    const basePort = await freeBasePort(2);
+    const common = ["--nodes", "2", "--base-port", String(basePort), "--data", dataDir];
+    const args = (id: number, gated: boolean): string[] => [
+      NODE_PROCESS_JS,
+      "--id",
+      String(id),
+      ...common,
+      "--protocol-module",
+      PROBE,
+      "--status-ms",
+      "50",
+      ...(gated ? ["--start-on-stdin"] : []),
+    ];
+    const gated = spawn(process.execPath, args(0, true), { stdio: ["pipe", "pipe", "inherit"] });
+    const free = spawn(process.execPath, args(1, false), {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const lines: NodeLine[] = [];
+    createInterface({ input: gated.stdout }).on("line", (text) => {
+      const line = parseNodeLine(text);
+      if (line !== undefined) lines.push(line);
+    });
+    try {
+      await expect
+        .poll(() => lines.some((l) => l.kind === "listening"), { timeout: 20_000 })
+        .toBe(true);
+      // n1 pings the listening but not yet started n0 for a while.
+      await new Promise((r) => setTimeout(r, 500));
+      gated.stdin.write("go\n");
+      await expect
+        .poll(() => lines.find((l) => l.kind === "status")?.kind === "status", { timeout: 20_000 })
+        .toBe(true);
+      const status = lines.find((l) => l.kind === "status");
+      expect(status?.kind === "status" && (status.dropped.notStarted ?? 0)).toBeGreaterThan(0);
+      expect(gated.exitCode).toBeNull();
+    } finally {
+      gated.kill("SIGKILL");
+      free.kill("SIGKILL");
+    }
   });
 });

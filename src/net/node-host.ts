@@ -9,6 +9,7 @@ import type { NodeLine } from "./lines.js";
 import { type LogLevel, stderrLogger } from "./logger.js";
 import { PromMetrics } from "./metrics.js";
 import { cryptoRandom } from "./random.js";
+import { countReason } from "./stats.js";
 import { loadTls } from "./tls.js";
 import { TcpTransport } from "./transport.js";
 
@@ -83,9 +84,14 @@ export async function runNodeHost(options: NodeHostOptions): Promise<RunningNode
     protocol: protocol.name,
     validate: (msg) => protocol.validate(msg),
     deliver: (from, msg) => {
+      // Until the protocol has started (the start barrier), the node is not running: drop.
+      if (node === undefined) {
+        countReason(transport.stats.dropped, "notStarted");
+        return;
+      }
       // No closure per message: this is the receive hot path.
       try {
-        node?.onMessage(from, msg);
+        node.onMessage(from, msg);
       } catch (error) {
         log.error("protocol handler threw", {
           what: "onMessage",
@@ -116,14 +122,15 @@ export async function runNodeHost(options: NodeHostOptions): Promise<RunningNode
   const port = await transport.listen();
   const served =
     options.metricsPort === undefined ? undefined : await metrics.serve(options.metricsPort);
-  node = protocol.create(id, options.config);
+  const created: ProtocolNode<unknown, unknown> = protocol.create(id, options.config);
   transport.connect();
   out({ kind: "listening", node: id, pid: process.pid, port });
   if (options.startGate !== undefined) {
     await options.startGate;
     transport.redialNow();
   }
-  guard("start", () => node?.start(env, storage.existed));
+  node = created;
+  guard("start", () => created.start(env, storage.existed));
   out({
     kind: "ready",
     node: id,

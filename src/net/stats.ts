@@ -8,7 +8,7 @@ export interface TransportStats {
   sent: number;
   /** Messages that passed validation and reached the protocol. */
   delivered: number;
-  /** Messages dropped before sending, by reason (`queueFull`, `unknownPeer`, `tooLarge`, `closed`). */
+  /** Messages dropped, by reason: before sending (`queueFull`, `unknownPeer`, `tooLarge`, `closed`) or on arrival before the protocol started (`notStarted`). */
   readonly dropped: Record<string, number>;
   /** Inbound connections closed for a bad frame, by reason (`oversized`, `decode`, `envelope`, `validate`, `handshake`…). */
   readonly rejected: Record<string, number>;
