@@ -1,5 +1,11 @@
 import type { AnyProtocol } from "./core/protocol.js";
-import { heartbeatProtocol, phiProtocol, pingProtocol, swimProtocol } from "./detect/index.js";
+import {
+  gossipDetectorProtocol,
+  heartbeatProtocol,
+  phiProtocol,
+  pingProtocol,
+  swimProtocol,
+} from "./detect/index.js";
 import { raftProtocol } from "./raft/index.js";
 
 /**
@@ -10,6 +16,8 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   heartbeatProtocol,
   swimProtocol,
   phiProtocol,
+  pingProtocol,
+  gossipDetectorProtocol,
   raftProtocol,
 ];
 

@@ -11,6 +11,12 @@ export {
   completenessViolations,
   detectionViolations,
 } from "./check/detection.js";
+export type { GossipConfig } from "./gossip/config.js";
+export { checkGossipConfig, GOSSIP_DEFAULTS, GOSSIP_LIMITS } from "./gossip/config.js";
+export type { GossipEntry, GossipMsg, GossipTimer } from "./gossip/messages.js";
+export { validateGossipMsg } from "./gossip/messages.js";
+export { GossipNode } from "./gossip/node.js";
+export { gossipDetectorProtocol } from "./gossip/protocol.js";
 export type { HeartbeatConfig } from "./heartbeat/config.js";
 export {
   checkHeartbeatConfig,

@@ -9,6 +9,12 @@ export interface DetectAssumptions {
   readonly latencyBoundMs: number;
   /** How long after a Byzantine replay heals its old messages may still arrive and mislead. */
   readonly replayAfterglowMs: number;
+  /**
+   * For detectors that relay liveness evidence (gossiped heartbeat counters): a
+   * crash near a partition or cut link is judged from its heal, since fresher
+   * pre-crash evidence from across the cut legitimately revives the member.
+   */
+  readonly relayedEvidence?: boolean;
 }
 
 /** Latency bound of the scenarios' network (uniform 1–5 ms by default), with room for jitter. */
@@ -56,6 +62,32 @@ function delayGraceMs(faults: readonly ScheduledFault[], atMs: number): number {
   return grace;
 }
 
+/**
+ * For relayed evidence: how much later than `crashMs + detectMs` the deadline
+ * falls when every partition or link cut active between the crash and the
+ * deadline pushes the deadline to `detectMs` after its heal (iterated until
+ * no cut moves it further).
+ */
+function cutGraceMs(
+  faults: readonly ScheduledFault[],
+  crashMs: number,
+  detectMs: number,
+  endMs: number,
+): number {
+  const cuts = faults.filter((f) => f.fault === "partition" || f.fault === "link");
+  let deadlineMs = crashMs + detectMs;
+  for (let moved = true, rounds = 0; moved && rounds <= cuts.length; rounds++) {
+    moved = false;
+    for (const f of cuts) {
+      const healMs = f.healAt ?? endMs;
+      if (f.at > deadlineMs || healMs < crashMs || healMs + detectMs <= deadlineMs) continue;
+      deadlineMs = healMs + detectMs;
+      moved = true;
+    }
+  }
+  return deadlineMs - crashMs - detectMs;
+}
+
 /** When the last disturbing fault healed; Infinity when one never did. Permanent crashes do not disturb the others. */
 function calmFrom(view: RunView<unknown, unknown>): number {
   let calm = 0;
@@ -101,6 +133,9 @@ export function detectionRunOf(
   detectMs: number,
   a: DetectAssumptions = DETECT_ASSUMPTIONS,
 ): DetectionRun {
+  const grace = (fromMs: number) =>
+    delayGraceMs(view.faults, fromMs) +
+    (a.relayedEvidence === true ? cutGraceMs(view.faults, fromMs, detectMs, view.endMs) : 0);
   const outages: Outage[] = [];
   const openDown = new Map<NodeId, number>();
   for (const e of view.lifecycle) {
@@ -111,11 +146,10 @@ export function detectionRunOf(
     const fromMs = openDown.get(e.node);
     if (fromMs === undefined) continue;
     openDown.delete(e.node);
-    const graceMs = delayGraceMs(view.faults, fromMs);
-    outages.push({ node: e.node, kind: "crash", fromMs, toMs: e.t, graceMs });
+    outages.push({ node: e.node, kind: "crash", fromMs, toMs: e.t, graceMs: grace(fromMs) });
   }
   for (const [node, fromMs] of openDown) {
-    outages.push({ node, kind: "crash", fromMs, graceMs: delayGraceMs(view.faults, fromMs) });
+    outages.push({ node, kind: "crash", fromMs, graceMs: grace(fromMs) });
   }
   outages.push(...stalls(view.faults, view.endMs, detectMs));
   return {

@@ -1,7 +1,7 @@
 import type { Protocol } from "../core/index.js";
 import { type DetectionBounds, detectionViolations } from "../detect/check/detection.js";
 import type { Scenario, ScenarioDefaults } from "../sim/scenario.js";
-import { detectionRunOf } from "./detect-run.js";
+import { DETECT_ASSUMPTIONS, type DetectAssumptions, detectionRunOf } from "./detect-run.js";
 
 /**
  * The default run of every `detect-*` scenario: 8 members for 30 s on a
@@ -26,6 +26,8 @@ export interface DetectScenarioSpec<M, T, C> {
   readonly summary: string;
   readonly defaults?: ScenarioDefaults;
   readonly nodesMax?: number;
+  /** What the check assumes of the network; default `DETECT_ASSUMPTIONS`. */
+  readonly assumptions?: DetectAssumptions;
 }
 
 /**
@@ -45,7 +47,8 @@ export function detectScenario<M, T, C>(spec: DetectScenarioSpec<M, T, C>): Scen
     validate: (msg) => spec.protocol.validate(msg),
     check(run) {
       const bounds = spec.bounds(run.nodeCount);
-      return detectionViolations(detectionRunOf(run, bounds.detectMs), bounds);
+      const assumptions = spec.assumptions ?? DETECT_ASSUMPTIONS;
+      return detectionViolations(detectionRunOf(run, bounds.detectMs, assumptions), bounds);
     },
   };
 }

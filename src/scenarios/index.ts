@@ -1,4 +1,5 @@
 import type { AnyScenario } from "../sim/scenario.js";
+import { detectGossipScenario } from "./detect-gossip.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
 import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js";
 import { detectPingScenario } from "./detect-ping.js";
