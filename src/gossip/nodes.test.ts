@@ -170,6 +170,15 @@ describe("rumor-mongering nodes in the simulator (section 1.4)", () => {
     expect(sim.events().some((e) => e.event.type === "rumorRefused")).toBe(true);
   });
 
+  it("a bad configuration is refused with the field named", () => {
+    expect(() => new RumorNode({ ...GOSSIP_DEFAULTS, periodMs: 0 })).toThrow(
+      /periodMs: expected a number > 0/,
+    );
+    expect(() => new AntiEntropyNode({ ...GOSSIP_DEFAULTS, k: 0.5 })).toThrow(
+      /k: expected a number >= 1/,
+    );
+  });
+
   it("malformed messages get a reason that names the field", () => {
     expect(validateRumor({ type: "rumorAck", ids: ["a"], needed: [] })).toMatch(
       /needed: expected 1 items/,

@@ -1,7 +1,7 @@
 import { compareHlc, HybridLogicalClock } from "../clock/hlc.js";
 import { assert } from "../core/assert.js";
 import type { Env } from "../core/env.js";
-import { type GossipConfig, isKeeper } from "./config.js";
+import { checkGossipConfig, type GossipConfig, isKeeper } from "./config.js";
 import { WIRE_LIMITS } from "./messages.js";
 import { type MapValue, type MergeResult, VersionedMap, type WireEntry } from "./versioned-map.js";
 
@@ -18,7 +18,10 @@ export class GossipReplica<M> {
   protected hlc!: HybridLogicalClock;
   protected readonly config: GossipConfig;
 
+  /** Throws a `RangeError` naming the field when `config` fails `checkGossipConfig`. */
   constructor(config: GossipConfig) {
+    const problem = checkGossipConfig(config);
+    if (problem !== undefined) throw new RangeError(`gossip config: ${problem}`);
     this.config = config;
   }
 
