@@ -5,6 +5,7 @@ import {
   phiProtocol,
   pingProtocol,
   swimProtocol,
+  timeoutFreeProtocol,
 } from "./detect/index.js";
 import { raftProtocol } from "./raft/index.js";
 
@@ -18,6 +19,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   phiProtocol,
   pingProtocol,
   gossipDetectorProtocol,
+  timeoutFreeProtocol,
   raftProtocol,
 ];
 

@@ -51,4 +51,11 @@ export type { SwimMsg, SwimState, SwimTimer, SwimUpdate } from "./swim/messages.
 export { validateSwimMsg } from "./swim/messages.js";
 export { SwimNode } from "./swim/node.js";
 export { swimProtocol } from "./swim/protocol.js";
+export type { HbConfig } from "./timeout-free/config.js";
+export { checkHbConfig, HB_DEFAULTS } from "./timeout-free/config.js";
+export { RetransmitGate, StallDecision } from "./timeout-free/decision.js";
+export type { HbMsg, HbTimer } from "./timeout-free/messages.js";
+export { validateHbMsg } from "./timeout-free/messages.js";
+export { TimeoutFreeNode } from "./timeout-free/node.js";
+export { timeoutFreeProtocol } from "./timeout-free/protocol.js";
 export type { DetectorEvent, DetectorNode, MemberState, MemberView } from "./types.js";

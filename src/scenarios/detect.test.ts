@@ -9,6 +9,7 @@ import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js
 import { detectPingScenario } from "./detect-ping.js";
 import { detectScenario } from "./detect-scenario.js";
 import { detectSwimScenario, SWIM_SCENARIO_CONFIG, swimBounds } from "./detect-swim.js";
+import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
 
 /** Seeds per scenario in `npm test`; `cohort sweep detect-* --seeds 0..9999` goes further. */
 const SEEDS = 40;
@@ -26,6 +27,11 @@ function failingSeeds(
 }
 
 describe("detect-* scenarios: every crash detected in time by every live member, no lasting false suspicion", () => {
+  // timeout-free relays every beat along paths (O(n²) messages a round), so it gets fewer seeds
+  it(`${detectTimeoutFreeScenario.name}: ${SEEDS / 4} seeds of crashes, restarts and partitions on a 1%-loss network`, () => {
+    expect(failingSeeds(detectTimeoutFreeScenario, SEEDS / 4)).toEqual([]);
+  });
+
   for (const scenario of [
     detectHeartbeatScenario,
     detectPingScenario,
