@@ -221,6 +221,12 @@ describe("cohort sweep", () => {
     expect(report.runs).toBe(20);
     expect(report.failed.length).toBeGreaterThan(0);
     expect(report.passed + report.failed.length).toBe(20);
+    const kinds = (JSON.parse(r.out) as { failureKinds: { signature: string; count: number }[] })
+      .failureKinds;
+    expect(kinds.reduce((sum, k) => sum + k.count, 0)).toBe(report.failed.length);
+    expect(kinds[0]?.signature).toBe(
+      "n# assertion in message handler: n# got ping ## from n# twice",
+    );
     const first = report.failed[0];
     expect(first?.replay).toBe(
       `cohort sim pingpong-fragile --seed ${first?.seed} --nodes 3 --duration 10000 --nemesis random --rate 2`,

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import cliProgress from "cli-progress";
+import { violationSignature } from "../sim/shrink.js";
 import { formatSettings } from "../sim/summary.js";
 import { distUrl, runSweep, type SweepReport } from "../sim/sweep.js";
 import type { SweepSeedResult } from "../sim/sweep-protocol.js";
@@ -109,7 +110,31 @@ function formatReport(
     lines.push(`… ${report.failed.length - LISTED_MAX} more failing seeds (--json lists them all)`);
   for (const r of report.errors.slice(0, LISTED_MAX))
     lines.push(`ERROR seed ${r.seed}: ${r.error ?? ""}`);
+  const kinds = failureKinds(report.failed);
+  if (kinds.length > 0) {
+    lines.push("failures by kind (first violation, numbers blurred):");
+    for (const k of kinds)
+      lines.push(
+        `  ${String(k.seeds.length).padStart(6)}  ${k.signature}  (e.g. seed ${k.seeds[0]})`,
+      );
+  }
   return lines.join("\n");
+}
+
+/** Failing seeds grouped by their first violation's signature, most common first. */
+export function failureKinds(
+  failed: readonly SweepSeedResult[],
+): { signature: string; seeds: number[] }[] {
+  const bySignature = new Map<string, number[]>();
+  for (const r of failed) {
+    const signature = violationSignature(r.violations[0] ?? "");
+    const seeds = bySignature.get(signature) ?? [];
+    seeds.push(r.seed);
+    bySignature.set(signature, seeds);
+  }
+  return [...bySignature.entries()]
+    .map(([signature, seeds]) => ({ signature, seeds }))
+    .sort((a, b) => b.seeds.length - a.seeds.length || (a.seeds[0] ?? 0) - (b.seeds[0] ?? 0));
 }
 
 async function run(argv: string[]): Promise<number> {
@@ -142,7 +167,7 @@ async function run(argv: string[]): Promise<number> {
   }
   if (json) {
     process.stdout.write(
-      `${JSON.stringify({ scenario: first.scenario.name, seeds: range, settings: first.settings, runs: report.runs, passed: report.passed, failed: report.failed, errors: report.errors, workers: report.workers, wallMs: report.wallMs })}\n`,
+      `${JSON.stringify({ scenario: first.scenario.name, seeds: range, settings: first.settings, runs: report.runs, passed: report.passed, failed: report.failed, failureKinds: failureKinds(report.failed).map((k) => ({ signature: k.signature, count: k.seeds.length, firstSeed: k.seeds[0] })), errors: report.errors, workers: report.workers, wallMs: report.wallMs })}\n`,
     );
   } else {
     process.stdout.write(`${formatReport(first.scenario.name, range, report)}\n`);
