@@ -81,6 +81,9 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private readonly pendingWrites = new Map<number, PendingWrite>();
   private pendingReads: PendingRead[] = [];
   private readSeq = 0;
+  /** Leadership transfer in progress: the target, and leader ticks since it began. */
+  private transferee: NodeId | null = null;
+  private transferElapsed = 0;
   private readonly kv: KvStateMachine;
 
   /**
@@ -139,6 +142,27 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   /** Starts a campaign now, as if the election timeout had passed (tests, leadership transfer). */
   campaign(): void {
     if (this.role !== "leader") this.hup(false);
+    this.flush();
+  }
+
+  /**
+   * Leadership transfer (thesis §3.10): stops taking writes, brings `target`'s
+   * log up to date, then tells it to campaign at once (TimeoutNow), skipping
+   * pre-vote and the voters' lease. Gives up after an election timeout.
+   */
+  transferLeadership(target: NodeId): void {
+    const pr = this.progress.get(target);
+    if (this.role !== "leader" || pr === undefined) return;
+    this.transferee = target;
+    this.transferElapsed = 0;
+    if (pr.match === this.log.lastIndex())
+      this.send(target, { type: "timeoutNow", term: this.term });
+    else {
+      // Resend from what the target is known to hold: earlier appends may be lost.
+      pr.next = pr.match + 1;
+      pr.becomeProbe();
+      this.sendAppends(target);
+    }
     this.flush();
   }
 
@@ -239,6 +263,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       this.config.electionTicks + Math.floor(this.env.random() * this.config.electionTicks);
     this.votes.clear();
     this.progress.clear();
+    this.transferee = null;
   }
 
   private announce(): void {
@@ -271,6 +296,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
         this.becomeFollower(this.term, null);
         return;
       }
+    }
+    if (this.transferee !== null && ++this.transferElapsed >= this.config.electionTicks) {
+      this.env.log.info("raft: leadership transfer timed out", { to: this.transferee });
+      this.transferee = null;
     }
     this.detectStalls();
     if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
@@ -690,6 +719,9 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       pr.probeSent = false;
     }
     this.sendAppends(from);
+    if (from === this.transferee && pr.match === this.log.lastIndex()) {
+      this.send(from, { type: "timeoutNow", term: this.term });
+    }
   }
 
   /** Where to probe next after a rejection, from the follower's conflict hints. */
@@ -787,6 +819,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     const cached = this.kv.cached(msg.clientId, msg.seq);
     if (cached !== undefined) {
       this.send(from, { type: "kvOk", inReplyTo: msg.msgId, result: cached });
+      return;
+    }
+    if (this.transferee !== null) {
+      this.replyError(from, msg.msgId, ERROR.notLeader, "leadership transfer in progress", true);
       return;
     }
     if (this.log.lastIndex() - this.commitIndex >= this.config.uncommittedEntriesMax) {

@@ -222,3 +222,47 @@ describe("thesis §6.4 ReadIndex", () => {
     ]);
   });
 });
+
+describe("thesis §3.10 leadership transfer", () => {
+  it("the target catches up, campaigns at once past the voters' lease, and wins the next term", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2], [3]]);
+    request(net, 1, { op: "put", key: "k", value: "v" }, 1);
+    net.stabilize();
+    net.heal();
+    expect(net.raft(3)?.inspect().log.length).toBe(1);
+    net.raft(1)?.transferLeadership(3);
+    // While transferring, the leader refuses writes.
+    const refused = request(net, 1, { op: "put", key: "k", value: "w" }, 2, 97);
+    net.stabilize();
+    expect(replies(net, 97)).toEqual([
+      {
+        type: "error",
+        inReplyTo: refused,
+        code: 11,
+        text: "leadership transfer in progress",
+        definite: true,
+        leader: 1,
+      },
+    ]);
+    expect(net.raft(3)?.inspect()).toMatchObject({ role: "leader", term: 2 });
+    expect(net.raft(1)?.inspect()).toMatchObject({ role: "follower", term: 2, leader: 3 });
+    expect(net.raft(3)?.inspect().log.length).toBe(3);
+  });
+
+  it("a transfer to an unreachable node times out and the leader takes writes again", () => {
+    const net = new TestNet({ ids: [1, 2, 3] });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2], [3]]);
+    net.raft(1)?.transferLeadership(3);
+    ticks(net, [1], net.config.electionTicks);
+    const id = request(net, 1, { op: "put", key: "k", value: "v" }, 1);
+    net.stabilize();
+    ticks(net, [1], 1);
+    expect(replies(net)).toContainEqual({ type: "kvOk", inReplyTo: id, result: { op: "put" } });
+    expect(net.raft(1)?.inspect()).toMatchObject({ role: "leader", term: 1 });
+  });
+});

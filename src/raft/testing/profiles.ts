@@ -10,7 +10,10 @@ export type RunProfile = Omit<RandomRunOptions, "seed">;
 export const PROFILES: Readonly<Record<string, RunProfile>> = {
   /** Default config, 3 nodes: loss, duplication, crashes, random partitions. */
   default: RANDOM_RUN_DEFAULTS,
-  /** Leaders cut off soon after they win, one-entry AppendEntries: the conditions of the paper's Figure 8. */
+  /**
+   * Leaders cut off soon after they win, short election timeouts, one-entry
+   * AppendEntries: the conditions of the paper's Figure 8, made frequent.
+   */
   isolateLeader: {
     ...RANDOM_RUN_DEFAULTS,
     clients: 3,
@@ -19,8 +22,8 @@ export const PROFILES: Readonly<Record<string, RunProfile>> = {
     restartRate: 0.05,
     partitionRate: 0.002,
     healRate: 0.01,
-    isolateLeaderRate: 0.1,
-    config: { appendEntriesMax: 1 },
+    isolateLeaderRate: 0.2,
+    config: { appendEntriesMax: 1, electionTicks: 4 },
   },
   /** Five nodes, short election timeouts, leader isolation. */
   five: {

@@ -30,6 +30,8 @@ export interface RandomRunOptions {
   readonly healRate: number;
   /** Per ms: cut the current leader off from everyone (Jepsen's partition-leader nemesis). */
   readonly isolateLeaderRate: number;
+  /** Per ms: ask the current leader to hand leadership to a random other node. */
+  readonly transferRate: number;
   readonly config?: Partial<RaftConfig>;
 }
 
@@ -47,6 +49,7 @@ export const RANDOM_RUN_DEFAULTS: Omit<RandomRunOptions, "seed"> = {
   partitionRate: 0.002,
   healRate: 0.004,
   isolateLeaderRate: 0.002,
+  transferRate: 0.001,
 };
 
 /** What a run produced. */
@@ -140,6 +143,13 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
         net.partition([[leader.id], ids.filter((id) => id !== leader.id)]);
         partitions++;
       }
+    }
+    if (rng() < o.transferRate) {
+      const leader = net.leader();
+      const others = ids.filter((id) => id !== leader?.id);
+      const target = others[Math.floor(rng() * others.length)];
+      if (leader !== undefined && target !== undefined)
+        net.raft(leader.id)?.transferLeadership(target);
     }
     if (rng() < o.healRate) net.heal();
     step(net, rng, o.lossRate, o.duplicateRate);
