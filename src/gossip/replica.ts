@@ -108,7 +108,13 @@ export class GossipReplica<M> {
       : { key, value, version: { ...ts, node: this.env.self }, deleted: false };
     const result = this.map.merge(entry, this.env.now());
     assert(result === "newer", () => `a local write of ${key} was ${result}`);
-    this.env.emit({ type: "gossipWrote", key, deleted, version: entry.version });
+    this.env.emit({
+      type: "gossipWrote",
+      key,
+      value: entry.value,
+      deleted,
+      version: entry.version,
+    });
     return entry;
   }
 }
