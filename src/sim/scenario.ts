@@ -1,4 +1,4 @@
-import type { NodeId, ProtocolNode } from "../core/index.js";
+import type { NodeId, Protocol, ProtocolNode } from "../core/index.js";
 import type { ScheduledFault } from "./schedule.js";
 import type { RandomNemesis } from "./schedule-random.js";
 import type { EmittedEvent, NetworkConfig, NodeStatus, RunCounters, Violation } from "./types.js";
@@ -79,3 +79,45 @@ export interface Scenario<M = unknown, T = unknown> {
 /** A scenario of any message and timer type, for registries. */
 // biome-ignore lint/suspicious/noExplicitAny: a registry holds scenarios of unrelated types
 export type AnyScenario = Scenario<any, any>;
+
+/** What `protocolScenario` needs beside the protocol. */
+export interface ProtocolScenarioOptions<M, T, C> {
+  /** Default: the protocol's name. */
+  readonly name?: string;
+  /** Default: the protocol's summary. */
+  readonly summary?: string;
+  /** Overrides of the protocol's default configuration, checked with `checkConfig`. */
+  readonly config?: Partial<C>;
+  readonly defaults: ScenarioDefaults;
+  /** Default 1. */
+  readonly nodesMin?: number;
+  /** Default 100,000. */
+  readonly nodesMax?: number;
+  /** Default: no check beyond the invariants the protocol asserts. */
+  readonly check?: (run: RunView<M, T>) => string[];
+}
+
+/**
+ * A scenario that runs `protocol` on every node with one configuration (its
+ * defaults merged with `options.config`). Throws a `RangeError` naming the
+ * protocol and field when that configuration fails `checkConfig`, so a bad
+ * scenario fails when it is registered, not in the middle of a sweep.
+ */
+export function protocolScenario<M, T, C>(
+  protocol: Protocol<M, T, C>,
+  options: ProtocolScenarioOptions<M, T, C>,
+): Scenario<M, T> {
+  const config = { ...protocol.defaults, ...options.config } as C;
+  const problem = protocol.checkConfig(config);
+  if (problem !== undefined) throw new RangeError(`${protocol.name} config: ${problem}`);
+  return {
+    name: options.name ?? protocol.name,
+    summary: options.summary ?? protocol.summary,
+    defaults: options.defaults,
+    nodesMin: options.nodesMin ?? 1,
+    nodesMax: options.nodesMax ?? 100_000,
+    create: (id) => protocol.create(id, config),
+    validate: (msg) => protocol.validate(msg),
+    check: options.check ?? (() => []),
+  };
+}
