@@ -1,133 +1,19 @@
 import type { NodeId } from "../core/index.js";
-import { assert } from "../core/index.js";
-import { checkFault } from "./fault-check.js";
 import type { AnyScenario, NodeLifecycleEvent, RunView } from "./scenario.js";
+import type { RunPlan } from "./scenario-plan.js";
+import { replayCommand } from "./scenario-plan.js";
 import type { ScheduledFault } from "./schedule.js";
-import { describeFault, fromFaultSpec, toFaultSpec } from "./schedule.js";
-import type { RandomNemesis } from "./schedule-random.js";
-import { randomSchedule } from "./schedule-random.js";
-import type { DraftFault } from "./schedule-validate.js";
-import { checkScheduleNodes, resolveSchedule } from "./schedule-validate.js";
+import { fromFaultSpec, toFaultSpec } from "./schedule.js";
 import { Simulation } from "./simulation.js";
-import type { RunSettings, RunSummary } from "./summary.js";
-import type { FaultRecord, NetworkConfig, Violation } from "./types.js";
-import { FAULT_VERBS } from "./types.js";
+import type { RunSummary } from "./summary.js";
+import type { FaultRecord, Violation } from "./types.js";
 
-/** What to run: a seed and any settings that override the scenario's defaults. */
-export interface RunRequest {
-  readonly seed: number;
-  readonly nodes?: number;
-  readonly durationMs?: number;
-  /** The random nemesis; absent: the scenario's default (none when it has none). */
-  readonly nemesis?: RandomNemesis | "none";
-  /** Explicit faults (a scenario file's, or a shrunk schedule), injected beside the random ones. */
-  readonly faults?: readonly DraftFault[];
-  readonly network?: NetworkConfig;
-  readonly receiveBufferCapacity?: number;
-  /** The scenario file this request came from (for the replay command). */
-  readonly file?: string;
-}
-
-/** A run fully decided before it starts: settings and the whole fault schedule. */
-export interface RunPlan {
-  readonly scenario: AnyScenario;
-  readonly seed: number;
-  readonly settings: RunSettings;
-  /** Every fault the run will inject, explicit and random, in `at` order. */
-  readonly schedule: readonly ScheduledFault[];
-}
-
-/** A request that cannot run (bad node count, a fault naming a missing node); the message names the setting. */
-export class RunSetupError extends Error {
-  override readonly name = "RunSetupError";
-}
-
-/** Limits on a run's settings. */
-export const RUN_LIMITS = { durationMsMax: 1e12, seedMax: 4294967295 } as const;
-
-function nemesisLabel(nemesis: RandomNemesis | "none"): string {
-  if (nemesis === "none" || nemesis.verbs.length === 0 || nemesis.ratePerSec === 0) return "none";
-  const all = FAULT_VERBS.every((v) => nemesis.verbs.includes(v));
-  return all ? "random" : nemesis.verbs.join(",");
-}
-
-/**
- * Decides a run: merges the request over the scenario's defaults, checks the
- * result (throws `RunSetupError` naming the setting), draws the random
- * schedule from the seed and resolves the explicit faults. Pure: the same
- * scenario and request give the same plan.
- */
-export function planRun(scenario: AnyScenario, request: RunRequest): RunPlan {
-  const d = scenario.defaults;
-  const nodes = request.nodes ?? d.nodes;
-  const durationMs = request.durationMs ?? d.durationMs;
-  const nemesis = request.nemesis ?? d.nemesis ?? "none";
-  if (
-    !Number.isSafeInteger(request.seed) ||
-    request.seed < 0 ||
-    request.seed > RUN_LIMITS.seedMax
-  ) {
-    throw new RunSetupError(
-      `seed: expected an integer in [0, ${RUN_LIMITS.seedMax}], got ${request.seed}`,
-    );
-  }
-  if (!Number.isSafeInteger(nodes) || nodes < scenario.nodesMin || nodes > scenario.nodesMax) {
-    throw new RunSetupError(
-      `nodes: ${scenario.name} runs ${scenario.nodesMin}..${scenario.nodesMax} nodes, got ${nodes}`,
-    );
-  }
-  if (
-    !Number.isSafeInteger(durationMs) ||
-    durationMs < 0 ||
-    durationMs > RUN_LIMITS.durationMsMax
-  ) {
-    throw new RunSetupError(
-      `duration: expected ms in [0, ${RUN_LIMITS.durationMsMax}], got ${durationMs}`,
-    );
-  }
-  const explicit = request.faults ?? [];
-  const problem = checkScheduleNodes(explicit, nodes);
-  if (problem !== undefined) throw new RunSetupError(problem);
-  const random =
-    nemesis === "none"
-      ? []
-      : randomSchedule({ seed: request.seed, nodeCount: nodes, durationMs, nemesis });
-  const schedule = resolveSchedule([...explicit, ...random], request.seed, nodes);
-  for (const fault of schedule) {
-    // The engine's own check, as a safety net behind the file validation.
-    const engineProblem = checkFault(toFaultSpec(fault), nodes);
-    if (engineProblem !== undefined)
-      throw new RunSetupError(`${describeFault(fault)}: ${engineProblem}`);
-  }
-  const network = request.network ?? d.network;
-  const buffer = request.receiveBufferCapacity ?? d.receiveBufferCapacity;
-  const settings: RunSettings = {
-    nodes,
-    durationMs,
-    nemesis: nemesisLabel(nemesis),
-    ratePerSec: nemesis === "none" ? 0 : nemesis.ratePerSec,
-    explicitFaults: explicit.length,
-    ...(network === undefined ? {} : { network }),
-    ...(buffer === undefined ? {} : { receiveBufferCapacity: buffer }),
-    ...(request.file === undefined ? {} : { file: request.file }),
-  };
-  return { scenario, seed: request.seed, settings, schedule };
-}
-
-/** The exact `cohort sim` command that reruns `plan`. */
-export function replayCommand(plan: RunPlan): string {
-  const s = plan.settings;
-  const target = s.file ?? plan.scenario.name;
-  const parts = [
-    `cohort sim ${target}`,
-    `--seed ${plan.seed}`,
-    `--nodes ${s.nodes}`,
-    `--duration ${s.durationMs}`,
-  ];
-  parts.push(`--nemesis ${s.nemesis}`);
-  if (s.nemesis !== "none") parts.push(`--rate ${s.ratePerSec}`);
-  return parts.join(" ");
-}
+// Planning and the determinism check live in their own files; re-exported here
+// so `scenario-run.js` stays the one import for running scenarios.
+export type { DeterminismReport } from "./scenario-determinism.js";
+export { checkDeterminism } from "./scenario-determinism.js";
+export type { RunPlan, RunRequest } from "./scenario-plan.js";
+export { planRun, RUN_LIMITS, RunSetupError, replayCommand } from "./scenario-plan.js";
 
 /** What one run produced: its summary, and the full trace as JSONL when it was kept. */
 export interface RunOutcome {
@@ -268,34 +154,4 @@ export function lifecycleOf(records: readonly FaultRecord[]): NodeLifecycleEvent
     events.push(e);
   }
   return events;
-}
-
-/** What `--check-determinism` found. */
-export interface DeterminismReport {
-  readonly same: boolean;
-  readonly first: RunSummary;
-  readonly second: RunSummary;
-  /** The first difference, when there is one: the hash, and the first trace line that differs. */
-  readonly difference?: string;
-}
-
-/** Runs `plan` twice with full traces and reports the first difference. */
-export function checkDeterminism(plan: RunPlan): DeterminismReport {
-  const a = executePlan(plan, { keepTrace: true });
-  const b = executePlan(plan, { keepTrace: true });
-  assert(a.traceJsonl !== undefined && b.traceJsonl !== undefined, "traces were kept");
-  if (a.summary.traceHash === b.summary.traceHash && a.traceJsonl === b.traceJsonl) {
-    return { same: true, first: a.summary, second: b.summary };
-  }
-  const linesA = a.traceJsonl.split("\n");
-  const linesB = b.traceJsonl.split("\n");
-  let i = 0;
-  while (i < linesA.length && i < linesB.length && linesA[i] === linesB[i]) i++;
-  const difference = [
-    `traceHash ${a.summary.traceHash} vs ${b.summary.traceHash}`,
-    `first difference at trace line ${i + 1}:`,
-    `  run 1: ${linesA[i] ?? "(end of trace)"}`,
-    `  run 2: ${linesB[i] ?? "(end of trace)"}`,
-  ].join("\n");
-  return { same: false, first: a.summary, second: b.summary, difference };
 }
