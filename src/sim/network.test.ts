@@ -144,3 +144,24 @@ describe("network model", () => {
     );
   });
 });
+
+describe("network reordering", () => {
+  it("reorderProbability holds some messages back so later ones overtake them", () => {
+    const { sim, logs, send } = probeCluster({
+      network: {
+        latency: { kind: "constant", ms: 1 },
+        reorderProbability: 0.3,
+        reorderWindowMs: 5,
+      },
+    });
+    for (let i = 0; i < 200; i++) send(0, 1, { type: "pong", seq: i });
+    sim.run(100);
+    const seqs = logs[1]!.messages.map((m) => m.msg.seq);
+    expect(seqs.length).toBe(200);
+    const late = logs[1]!.messages.filter((m) => m.t > 1).length;
+    expect(late).toBeGreaterThan(30);
+    expect(late).toBeLessThan(90);
+    expect(seqs.slice(0, 200 - late)).toEqual(seqs.slice(0, 200 - late).sort((a, b) => a - b));
+    expect(seqs).not.toEqual([...seqs].sort((a, b) => a - b));
+  });
+});

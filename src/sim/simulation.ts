@@ -15,7 +15,7 @@ import {
 } from "../core/index.js";
 import { corruptMessage } from "./corrupt.js";
 import { type EnvHost, SimEnv } from "./env.js";
-import { EventQueue } from "./event-queue.js";
+import { EventQueue, PENDING_EVENTS_MAX, SCHEDULED_EVENTS_MAX } from "./event-queue.js";
 import { assertFault } from "./fault-check.js";
 import { type CompiledLink, compileLink, networkProblem, sampleDelay } from "./link-model.js";
 import { MessageFaults } from "./message-faults.js";
@@ -95,6 +95,8 @@ const STREAM_NODES = 16;
 const REPLAY_RING_SIZE = 256;
 const RECEIVE_BUFFER_DEFAULT = 4096;
 const EVENT_COUNT_MAX_DEFAULT = 1e9;
+/** The queue can schedule 2^31 events per run and hold 2^22 pending: the event limit keeps a run inside that. */
+const EVENT_COUNT_LIMIT = SCHEDULED_EVENTS_MAX - PENDING_EVENTS_MAX;
 const NODE_COUNT_MAX = 1 << 21;
 /** Invalid messages logged at most this many times per run (they are always counted). */
 const INVALID_LOGGED_MAX = 100;
@@ -109,8 +111,8 @@ function optionsProblem<M, T>(o: SimulationOptions<M, T>): string | undefined {
     return `receiveBufferCapacity: expected a non-negative integer, got ${String(cap)}`;
   }
   const max = o.eventCountMax;
-  if (max !== undefined && !(typeof max === "number" && max >= 0)) {
-    return `eventCountMax: expected a number >= 0, got ${String(max)}`;
+  if (max !== undefined && !(Number.isSafeInteger(max) && max >= 0 && max <= EVENT_COUNT_LIMIT)) {
+    return `eventCountMax: expected an integer in 0..${EVENT_COUNT_LIMIT}, got ${String(max)}`;
   }
   return o.network === undefined ? undefined : networkProblem(o.network, o.nodeCount);
 }

@@ -69,7 +69,7 @@ export interface SimulationOptions<M, T = string> {
    * every delivered message. Default false: every message is validated.
    */
   readonly validateOnlyByzantine?: boolean;
-  /** Hard limit on events processed by one simulation; reaching it stops the run (`stopReason: "event-limit"`). Default 1e9. */
+  /** Hard limit on events processed by one simulation; reaching it stops the run (`stopReason: "event-limit"`). Default 1e9, at most 2^31 - 2^22. */
   readonly eventCountMax?: number;
 }
 
