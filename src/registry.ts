@@ -1,5 +1,6 @@
 import type { AnyProtocol } from "./core/protocol.js";
 import {
+  fuseProtocol,
   gossipDetectorProtocol,
   heartbeatProtocol,
   phiProtocol,
@@ -20,6 +21,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   pingProtocol,
   gossipDetectorProtocol,
   timeoutFreeProtocol,
+  fuseProtocol,
   raftProtocol,
 ];
 

@@ -11,6 +11,12 @@ export {
   completenessViolations,
   detectionViolations,
 } from "./check/detection.js";
+export type { FuseConfig } from "./fuse/config.js";
+export { checkFuseConfig, FUSE_DEFAULTS } from "./fuse/config.js";
+export type { FuseMsg, FuseTimer, GroupId } from "./fuse/messages.js";
+export { compareGroups, validateFuseMsg } from "./fuse/messages.js";
+export { FuseNode } from "./fuse/node.js";
+export { fuseProtocol } from "./fuse/protocol.js";
 export type { GossipConfig } from "./gossip/config.js";
 export { checkGossipConfig, GOSSIP_DEFAULTS, GOSSIP_LIMITS } from "./gossip/config.js";
 export type { GossipEntry, GossipMsg, GossipTimer } from "./gossip/messages.js";

@@ -15,6 +15,12 @@ export interface DetectAssumptions {
    * pre-crash evidence from across the cut legitimately revives the member.
    */
   readonly relayedEvidence?: boolean;
+  /**
+   * For group-level detectors (FUSE): any crash fails the group for everyone,
+   * who all suspect each other until the next group forms, so even a
+   * permanent crash counts as a disturbance that must calm down.
+   */
+  readonly crashDisturbsAll?: boolean;
 }
 
 /** Latency bound of the scenarios' network (uniform 1–5 ms by default), with room for jitter. */
@@ -89,13 +95,14 @@ function cutGraceMs(
 }
 
 /** When the last disturbing fault healed; Infinity when one never did. Permanent crashes do not disturb the others. */
-function calmFrom(view: RunView<unknown, unknown>): number {
+function calmFrom(view: RunView<unknown, unknown>, a: DetectAssumptions): number {
   let calm = 0;
   for (const f of view.faults) {
     switch (f.fault) {
       case "crash":
       case "failstop":
         if (f.healAt !== undefined) calm = Math.max(calm, f.healAt);
+        if (a.crashDisturbsAll === true) calm = Math.max(calm, f.at);
         break;
       case "restart":
         calm = Math.max(calm, f.at + (f.downMs ?? 0));
@@ -157,7 +164,7 @@ export function detectionRunOf(
     endMs: view.endMs,
     events: view.events,
     outages,
-    calmFromMs: calmFrom(view),
+    calmFromMs: calmFrom(view, a),
     unverifiable: replayWindows(view, a),
   };
 }

@@ -3,6 +3,7 @@ import { swimProtocol } from "../detect/swim/protocol.js";
 import { withoutEvents } from "../detect/testing/planted.js";
 import type { AnyScenario } from "../sim/scenario.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
+import { detectFuseScenario } from "./detect-fuse.js";
 import { detectGossipScenario } from "./detect-gossip.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
 import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js";
@@ -39,6 +40,7 @@ describe("detect-* scenarios: every crash detected in time by every live member,
     detectPhiExponentialScenario,
     detectSwimScenario,
     detectGossipScenario,
+    detectFuseScenario,
   ]) {
     it(`${scenario.name}: ${SEEDS} seeds of crashes, restarts and partitions on a 1%-loss network`, () => {
       expect(failingSeeds(scenario, SEEDS)).toEqual([]);

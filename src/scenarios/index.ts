@@ -1,4 +1,5 @@
 import type { AnyScenario } from "../sim/scenario.js";
+import { detectFuseScenario } from "./detect-fuse.js";
 import { detectGossipScenario } from "./detect-gossip.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
 import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js";
@@ -22,6 +23,9 @@ export const SCENARIOS: readonly AnyScenario[] = [
   detectPhiScenario,
   detectPhiExponentialScenario,
   detectSwimScenario,
+  detectGossipScenario,
+  detectTimeoutFreeScenario,
+  detectFuseScenario,
   raftKvScenario,
 ];
 
