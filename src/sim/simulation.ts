@@ -19,6 +19,7 @@ import { EventQueue, PENDING_EVENTS_MAX, SCHEDULED_EVENTS_MAX } from "./event-qu
 import { assertFault } from "./fault-check.js";
 import { type CompiledLink, compileLink, networkProblem, sampleDelay } from "./link-model.js";
 import { MessageFaults } from "./message-faults.js";
+import { NodeClocks } from "./node-clocks.js";
 import { nextFloat, Prng, seedStream } from "./prng.js";
 import { RunMetrics } from "./run-metrics.js";
 import { SimStorage } from "./storage.js";
@@ -169,10 +170,8 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
   private readonly storages: (SimStorage | undefined)[];
   private readonly loggers: (Logger | undefined)[];
   private readonly nodeRandom: Uint32Array;
-  private clockBaseVirtual: Float64Array | undefined;
-  private clockBaseLocal: Float64Array | undefined;
-  private clockRate: Float64Array | undefined;
-  private clockLast: Float64Array | undefined;
+  /** Per-node clocks; undefined until the first `clock` fault. */
+  private clocks: NodeClocks | undefined;
 
   // Network and nemesis.
   private readonly netRng: Prng;
@@ -553,8 +552,8 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
 
   /** @internal `env.now()` of `node`: virtual time, skewed by the `clock` nemesis. */
   localNow(node: NodeId): number {
-    if (this.clockRate === undefined) return this.nowMs;
-    return this.skewedNow(node);
+    const clocks = this.clocks;
+    return clocks === undefined ? this.nowMs : clocks.local(node, this.nowMs);
   }
 
   /** @internal `env.send`. */
@@ -600,8 +599,8 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
       typeof afterMs === "number" && afterMs >= 0 && afterMs < Number.POSITIVE_INFINITY,
       () => `setTimer: afterMs must be a finite number >= 0, got ${String(afterMs)}`,
     );
-    const rate = this.clockRate;
-    const delay = rate === undefined ? afterMs : afterMs / rate[node]!;
+    const clocks = this.clocks;
+    const delay = clocks === undefined ? afterMs : afterMs / clocks.rate[node]!;
     const q = this.q;
     const slot = q.alloc();
     q.kind[slot] = K_TIMER;
@@ -950,7 +949,8 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
         if (this.pauseNode(spec.node)) this.pausedIncarnation.set(id, this.incarnation[spec.node]!);
         return true;
       case "clock":
-        this.skewClock(spec.node, spec.skewMs ?? 0, spec.driftPpm ?? 0);
+        this.clocks ??= new NodeClocks(this.n);
+        this.clocks.skew(spec.node, this.nowMs, spec.skewMs ?? 0, spec.driftPpm ?? 0);
         return true;
       case "disk":
         this.damageDisk(spec.node, spec.mode);
@@ -990,7 +990,7 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
         this.pausedIncarnation.delete(id);
         return;
       case "clock":
-        this.resetClock(spec.node);
+        this.clocks?.reset(spec.node, this.nowMs);
         return;
       default:
         this.messageFaults.remove(id);
@@ -1087,43 +1087,6 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
       this.storages[node] = storage;
     }
     return storage;
-  }
-
-  // ---- Clocks ----
-
-  private ensureClocks(): { base: Float64Array; local: Float64Array; rate: Float64Array } {
-    if (this.clockRate === undefined) {
-      this.clockBaseVirtual = new Float64Array(this.n);
-      this.clockBaseLocal = new Float64Array(this.n);
-      this.clockLast = new Float64Array(this.n);
-      this.clockRate = new Float64Array(this.n).fill(1);
-    }
-    return { base: this.clockBaseVirtual!, local: this.clockBaseLocal!, rate: this.clockRate };
-  }
-
-  private skewedNow(node: NodeId): number {
-    const last = this.clockLast!;
-    let local =
-      this.clockBaseLocal![node]! +
-      (this.nowMs - this.clockBaseVirtual![node]!) * this.clockRate![node]!;
-    if (local < last[node]!) local = last[node]!;
-    else last[node] = local;
-    return local;
-  }
-
-  private skewClock(node: NodeId, skewMs: number, driftPpm: number): void {
-    const c = this.ensureClocks();
-    const local = this.skewedNow(node);
-    c.base[node] = this.nowMs;
-    c.local[node] = local + skewMs;
-    c.rate[node] = 1 + driftPpm / 1e6;
-  }
-
-  private resetClock(node: NodeId): void {
-    const c = this.ensureClocks();
-    c.base[node] = this.nowMs;
-    c.local[node] = this.nowMs;
-    c.rate[node] = 1;
   }
 
   // ---- Helpers ----
