@@ -224,9 +224,15 @@ class Screen {
     let level = 0;
     let msg = text;
     try {
-      const parsed = JSON.parse(text) as { level?: number; msg?: string; why?: string };
-      level = parsed.level ?? 0;
-      msg = `${parsed.msg ?? ""}${parsed.why === undefined ? "" : `: ${parsed.why}`}`;
+      const parsed = JSON.parse(text) as Record<string, unknown>;
+      level = typeof parsed.level === "number" ? parsed.level : 0;
+      const { msg: message, why, peer, reason } = parsed;
+      msg = [
+        String(message ?? ""),
+        peer === undefined ? "" : ` (peer ${String(peer)}`,
+        peer === undefined ? "" : reason === undefined ? ")" : `, ${String(reason)})`,
+        why === undefined ? "" : `: ${String(why)}`,
+      ].join("");
     } catch {
       level = 50;
     }
