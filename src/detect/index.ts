@@ -33,6 +33,8 @@ export type { HeartbeatMsg, HeartbeatTimer } from "./heartbeat/messages.js";
 export { validateHeartbeatMsg } from "./heartbeat/messages.js";
 export { HeartbeatNode } from "./heartbeat/node.js";
 export { heartbeatProtocol } from "./heartbeat/protocol.js";
+export type { MembershipEvent, MembershipListener } from "./membership.js";
+export { MEMBERSHIP_HISTORY_MAX, Membership, withMembership } from "./membership.js";
 export type { PhiConfig } from "./phi/config.js";
 export { checkPhiConfig, PHI_DEFAULTS, PHI_LIMITS } from "./phi/config.js";
 export { PhiNode } from "./phi/node.js";
