@@ -144,6 +144,7 @@ describe("the simulated Env", () => {
       { t: 1, ev: "send", from: 1, to: 0, msg: { type: "pong", seq: 1 } },
       { t: 2, ev: "deliver", from: 1, to: 0, msg: { type: "pong", seq: 1 } },
     ]);
+    expect([...sim.traceLines()].join("")).toBe(sim.traceJsonl());
     expect(() => probeCluster().sim.trace()).toThrow(/keepTrace/);
   });
 });

@@ -502,15 +502,24 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
 
   /** The full trace as JSONL (one `TraceRecord` per line, `\n`-terminated); throws unless `keepTrace`. */
   traceJsonl(): string {
+    let out = "";
+    for (const line of this.traceLines()) out += line;
+    return out;
+  }
+
+  /**
+   * The full trace as JSONL lines (each `\n`-terminated), one at a time, for
+   * writing a long trace to a file without building one huge string. Bigints
+   * become decimal strings and byte arrays base64. Throws unless `keepTrace`.
+   */
+  *traceLines(): Generator<string> {
     const replacer = (_key: string, value: unknown) =>
       typeof value === "bigint"
         ? value.toString()
         : value instanceof Uint8Array
           ? Buffer.from(value).toString("base64")
           : value;
-    let out = "";
-    for (const record of this.trace()) out += `${JSON.stringify(record, replacer)}\n`;
-    return out;
+    for (const record of this.trace()) yield `${JSON.stringify(record, replacer)}\n`;
   }
 
   /** Collected log lines (all of them with `collectLogs`; otherwise only the simulator's own warnings). */
