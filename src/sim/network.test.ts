@@ -165,3 +165,17 @@ describe("network reordering", () => {
     expect(seqs).not.toEqual([...seqs].sort((a, b) => a - b));
   });
 });
+
+describe("validateOnlyByzantine", () => {
+  it("skips validation of ordinary messages but still validates corrupted ones", () => {
+    const { sim, logs, send } = probeCluster({ validateOnlyByzantine: true });
+    send(0, 1, { type: "bogus", seq: 1 });
+    sim.run(5);
+    expect(logs[1]!.messages.map((m) => m.msg.type)).toEqual(["bogus"]);
+    sim.corrupt({ probability: 1, nodes: [2] });
+    for (let i = 0; i < 200; i++) send(0, 2, { type: "pong", seq: i });
+    sim.run(10);
+    for (const m of logs[2]!.messages) expect(validatePing(m.msg)).toBeUndefined();
+    expect(sim.counters().dropped.invalid + sim.counters().dropped.corrupt).toBeGreaterThan(0);
+  });
+});
