@@ -28,7 +28,7 @@ export interface GossipBenchRow {
    * then the two are not statistically distinguishable at this many seeds.
    */
   readonly within: { residue: boolean; traffic: boolean; tAve: boolean; tLast: boolean };
-  /** Exact 95% Poisson interval of our residue, from the count of missed sites over all runs. */
+  /** Exact 95% Poisson interval of our residue, from the count of missed sites over all runs (treating missed sites as independent: right for rare residues, too narrow for common ones). */
   readonly residueInterval: { low: number; high: number };
   /** True when the residue is within only because the paper's value lies inside that interval. */
   readonly residueWithinByInterval: boolean;
