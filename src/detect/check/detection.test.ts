@@ -55,8 +55,26 @@ describe("detection check", () => {
   it("catches a planted detector that never trusts again", () => {
     const v = detectionViolations(scriptedRun(withoutEvents(heartbeatProtocol, ["trust"])), bounds);
     expect(v).toEqual([
-      "n0 suspected live, connected n1 at 2552 ms, later than 52 ms after the last fault healed (2500 ms)",
-      "n1 suspected live, connected n0 at 2552 ms, later than 52 ms after the last fault healed (2500 ms)",
+      "n0 suspected live, connected n1 from 2552 ms, later than 52 ms after the last fault healed (2500 ms)",
+      "n1 suspected live, connected n0 from 2552 ms, later than 52 ms after the last fault healed (2500 ms)",
+    ]);
+  });
+
+  it("with mistakeMsMax, tolerates a false suspicion taken back in time, not one that lasts", () => {
+    const run = scriptedRun();
+    const mistake = (atMs: number, forMs: number) => [
+      { t: atMs, node: 0, event: { type: "suspect", peer: 1 } },
+      { t: atMs + forMs, node: 0, event: { type: "trust", peer: 1 } },
+    ];
+    const withMistake = (forMs: number) => ({
+      ...run,
+      events: [...run.events, ...mistake(3000, forMs)],
+    });
+    const tolerant = { ...bounds, mistakeMsMax: 100 };
+    expect(detectionViolations(withMistake(80), tolerant)).toEqual([]);
+    expect(detectionViolations(withMistake(80), bounds)).toHaveLength(1);
+    expect(detectionViolations(withMistake(150), tolerant)).toEqual([
+      "n0 suspected live, connected n1 for more than 100 ms from 3000 ms, later than 52 ms after the last fault healed (2500 ms)",
     ]);
   });
 

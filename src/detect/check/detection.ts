@@ -45,6 +45,13 @@ export interface DetectionBounds {
   readonly detectMs: number;
   /** From the calm until no live member suspects another live member. */
   readonly recoverMs: number;
+  /**
+   * When set, a false suspicion after `recoverMs` is tolerated if it is taken
+   * back within this long (a mistake, counted by QoS, not a violation): only a
+   * live member that stays suspected longer is a violation. When unset, any
+   * suspicion of a live member after the recovery is a violation.
+   */
+  readonly mistakeMsMax?: number;
 }
 
 const ACCUSING = new Set(["suspect", "dead"]);
@@ -125,27 +132,42 @@ export function accuracyViolations(run: DetectionRun, bounds: DetectionBounds): 
   for (const a of up) {
     for (const b of up) {
       if (a === b) continue;
-      const at = firstAccusationFrom(run, a, b, fromMs);
+      const at = firstAccusationFrom(run, a, b, fromMs, bounds.mistakeMsMax);
       if (at === undefined) continue;
+      const how =
+        bounds.mistakeMsMax === undefined ? "" : ` for more than ${bounds.mistakeMsMax} ms`;
       out.push(
-        `n${a} suspected live, connected n${b} at ${at} ms, later than ${bounds.recoverMs} ms after the last fault healed (${run.calmFromMs} ms)`,
+        `n${a} suspected live, connected n${b}${how} from ${at} ms, later than ${bounds.recoverMs} ms after the last fault healed (${run.calmFromMs} ms)`,
       );
     }
   }
   return out;
 }
 
+/**
+ * The first time at or after `fromMs` that `a` accuses `b` for longer than
+ * `toleratedMs` (or at all, when undefined), or undefined.
+ */
 function firstAccusationFrom(
   run: DetectionRun,
   a: NodeId,
   b: NodeId,
   fromMs: number,
+  toleratedMs: number | undefined,
 ): number | undefined {
-  if (accusesAt(run, a, b, fromMs)) return fromMs;
+  const tolerated = toleratedMs ?? -1;
+  let since: number | undefined = accusesAt(run, a, b, fromMs) ? fromMs : undefined;
   for (const e of run.events) {
     if (e.t <= fromMs || e.node !== a || e.event.peer !== b) continue;
-    if (ACCUSING.has(e.event.type)) return e.t;
+    if (ACCUSING.has(e.event.type) && since === undefined) {
+      since = e.t;
+      if (tolerated < 0) return since;
+    } else if (CLEARING.has(e.event.type) && since !== undefined) {
+      if (e.t - since > tolerated) return since;
+      since = undefined;
+    }
   }
+  if (since !== undefined && (tolerated < 0 || run.endMs - since > tolerated)) return since;
   return undefined;
 }
 
