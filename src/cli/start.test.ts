@@ -136,6 +136,10 @@ describe("cohort start", () => {
       ],
       [["--config", "{"], /^cohort start: --config: not JSON/],
       [["--base-port", "x"], /^cohort start: --base-port: expected an integer, got "x"/],
+      [
+        ["--tls-dir", "/nonexistent"],
+        /^cohort start: --tls-dir: \/nonexistent lacks ca\.pem, n0\.pem, n0\.key/,
+      ],
     ];
     const runs = cases.map(([args]) => cohort(["start", ...args]));
     for (const [i, [args, message]] of cases.entries()) {

@@ -1,4 +1,5 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { nodeName } from "../core/ids.js";
 import { isRecord } from "../core/validate.js";
 import { ClusterView, eventText } from "../net/cluster-view.js";
@@ -83,12 +84,14 @@ function parseSettings(argv: string[]): StartSettings {
       `--log-level: expected debug|info|warn|error|silent, got ${JSON.stringify(logLevel)}`,
     );
   }
+  const tlsDir = values["tls-dir"] === undefined ? undefined : resolve(values["tls-dir"]);
+  if (tlsDir !== undefined) checkTlsDir(tlsDir, nodes);
   return {
     protocol: protocolName,
     nodes,
     basePort: intFlag("base-port", values["base-port"], 7400, 1024, 65535 - nodes + 1),
     dataDir: resolve(values.data ?? "./data"),
-    tlsDir: values["tls-dir"] === undefined ? undefined : resolve(values["tls-dir"]),
+    tlsDir,
     config,
     durationS:
       values.duration === undefined
@@ -97,6 +100,18 @@ function parseSettings(argv: string[]): StartSettings {
     logLevel,
     json: values.json === true,
   };
+}
+
+/** Every certificate file the cluster needs must be there before any node starts. */
+function checkTlsDir(dir: string, nodes: number): void {
+  const names = ["ca.pem"];
+  for (let i = 0; i < nodes; i++) names.push(`${nodeName(i)}.pem`, `${nodeName(i)}.key`);
+  const missing = names.filter((name) => !existsSync(join(dir, name)));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `--tls-dir: ${dir} lacks ${missing.join(", ")} (see docs/host.md, "Mutual TLS")`,
+    );
+  }
 }
 
 /** `cohort start`: a live local cluster of real processes. */
