@@ -1,3 +1,4 @@
+import { runDetectorsBench } from "../bench/detectors.js";
 import { runGossipBench } from "../bench/gossip.js";
 import {
   formatSimBench,
@@ -48,6 +49,12 @@ export const BENCHMARKS: readonly Benchmark[] = [
     summary:
       "Demers et al. 1987 Tables 1-3 (n = 1000, many seeds) beside the paper; scale to 10^5; anti-entropy SVG",
     run: runGossipBench,
+  },
+  {
+    name: "detectors",
+    summary:
+      "failure detectors' QoS (T_D, mistakes, load) per detector and condition; SWIM's first detection vs e/(e-1)",
+    run: runDetectorsBench,
   },
 ];
 

@@ -1,0 +1,94 @@
+import { EXIT, intFlag, parseFlags, UsageError } from "../cli/command.js";
+import {
+  evaluate,
+  QOS_DETECTORS,
+  QOS_SCENARIOS,
+  QOS_TIMING,
+  type QosRow,
+  swimFirstDetectionPeriods,
+} from "./detectors-qos.js";
+
+const HELP_FIELDS =
+  "detector, scenario, n, detectionMsFirst, detectionMsAll, mistakesPerMemberHour, mistakeMs, msgsPerMemberPerSec, bytesPerMemberPerSec";
+
+function list(value: string | undefined, all: readonly string[], what: string): string[] {
+  if (value === undefined) return [...all];
+  const names = value.split(",").map((s) => s.trim());
+  for (const name of names) {
+    if (!all.includes(name))
+      throw new UsageError(
+        `--${what}: unknown ${JSON.stringify(name)}; expected one of ${all.join(", ")}`,
+      );
+  }
+  return names;
+}
+
+function fmt(x: number, digits = 0): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : "never";
+}
+
+/** The rows as a markdown table. */
+export function formatQosTable(rows: readonly QosRow[]): string {
+  const head =
+    "| detector | scenario | n | T_D first (ms) | T_D all (ms) | mistakes /member·h | T_M (ms) | msgs /member·s | bytes /member·s |\n|---|---|---|---|---|---|---|---|---|";
+  const lines = rows.map(
+    (r) =>
+      `| ${r.detector} | ${r.scenario} | ${r.n} | ${fmt(r.detectionMsFirst)} | ${fmt(r.detectionMsAll)} | ${fmt(r.mistakesPerMemberHour, 1)} | ${fmt(r.mistakeMs)} | ${fmt(r.msgsPerMemberPerSec, 1)} | ${fmt(r.bytesPerMemberPerSec)} |`,
+  );
+  return [head, ...lines].join("\n");
+}
+
+/**
+ * `cohort bench detectors`: the Chen–Toueg–Aguilera QoS of every detector
+ * under every condition, in the simulator, one crash per run after a
+ * mistake-counting window. Prints a markdown table (or one JSON row object
+ * per detector, scenario and n with `--json`) and SWIM's first-detection
+ * time in periods beside e/(e−1).
+ */
+export async function runDetectorsBench(argv: string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      seeds: { type: "string" },
+      n: { type: "string" },
+      detectors: { type: "string" },
+      scenarios: { type: "string" },
+      json: { type: "boolean" },
+      quick: { type: "boolean" },
+    },
+    false,
+  );
+  const quick = values.quick === true;
+  const seeds = intFlag("seeds", values.seeds, quick ? 1 : 3, 1, 1000);
+  const sizes = (values.n ?? "8").split(",").map((s) => intFlag("n", s, 8, 3, 4096));
+  const detectors = list(
+    values.detectors ?? (quick ? "heartbeat,swim" : undefined),
+    QOS_DETECTORS.map((d) => d.name),
+    "detectors",
+  );
+  const scenarios = list(
+    values.scenarios ?? (quick ? "clean" : undefined),
+    QOS_SCENARIOS.map((s) => s.name),
+    "scenarios",
+  );
+  const rows: QosRow[] = [];
+  for (const n of sizes) {
+    for (const d of QOS_DETECTORS.filter((x) => detectors.includes(x.name))) {
+      for (const s of QOS_SCENARIOS.filter((x) => scenarios.includes(x.name)))
+        rows.push(evaluate(d, s, n, seeds));
+    }
+  }
+  const first = swimFirstDetectionPeriods(quick ? 16 : 64, quick ? 5 : 100);
+  if (values.json === true) {
+    process.stdout.write(
+      `${JSON.stringify({ rows, swimFirstDetection: { ...first, expected: Math.E / (Math.E - 1) } })}\n`,
+    );
+    return EXIT.ok;
+  }
+  const t = QOS_TIMING;
+  process.stdout.write(
+    `cohort bench detectors: seeds 1..${seeds} per row; warm-up ${t.warmupMs} ms, mistakes counted until the crash of the last member at ${t.crashAtMs} ms, detection watched for ${t.afterCrashMs} ms; medians of T_D, means of the rest\n(fields with --json: ${HELP_FIELDS})\n\n${formatQosTable(rows)}\n\n` +
+      `SWIM first detection, suspicion off, n = ${quick ? 16 : 64}, ${first.runs} runs: ${first.meanPeriods.toFixed(3)} periods after the crash (minus the mean half period before the next probe); e/(e−1) = ${(Math.E / (Math.E - 1)).toFixed(3)}\n`,
+  );
+  return EXIT.ok;
+}
