@@ -11,8 +11,11 @@
  * ```
  */
 export { assertFault, checkFault } from "./fault-check.js";
+export { linkProblem, networkProblem } from "./link-model.js";
+export { Prng } from "./prng.js";
 export type { FaultOptions } from "./simulation.js";
 export { Simulation } from "./simulation.js";
+export { SimStorage } from "./storage.js";
 export type {
   DropReason,
   EmittedEvent,
