@@ -10,6 +10,8 @@ function format(r: NetBenchResult): string {
   return [
     `net: ${n(r.deliveredPerSec)} messages/s from one process to another on loopback (median of ${r.runsPerSec.length} runs)`,
     `  runs: ${r.runsPerSec.map(n).join(", ")}`,
+    `  per CPU-second of the busier process: ${n(r.perCpuSecPerSec)} messages (median; what the pair sustains with a core each)`,
+    `  per run, sender/receiver messages per CPU-second: ${r.cpuRuns.map((c) => `${n(c.senderPerCpuSec)}/${n(c.receiverPerCpuSec)}`).join(", ")}`,
     `  ${r.frameBytes} bytes per message on the wire; ${r.dropped} dropped; window ${n(r.options.windowMessages)}, ${r.options.durationMs} ms per run`,
     `  target: >= ${n(TARGET_PER_SEC)}/s: ${r.deliveredPerSec >= TARGET_PER_SEC ? "met" : "NOT met"}`,
   ].join("\n");

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cluster, PACKAGE_ROOT } from "./launcher.js";
+import type { NodeLine } from "./lines.js";
 import { freeBasePort } from "./testing/ports.js";
 import { codec } from "./wire.js";
 
@@ -25,6 +26,17 @@ export interface NetBenchResult {
   readonly runsPerSec: readonly number[];
   /** Bytes of one message on the wire (length header, kind, msgpack body) at a typical sequence number. */
   readonly frameBytes: number;
+  /**
+   * Median over runs of messages per CPU-second of the busier process: what the
+   * pair sustains when each process has a core to itself. The wall-clock figure
+   * above falls below it when the machine is shared.
+   */
+  readonly perCpuSecPerSec: number;
+  /** Per run: messages the sender encoded and the receiver decoded per CPU-second of each. */
+  readonly cpuRuns: readonly {
+    readonly senderPerCpuSec: number;
+    readonly receiverPerCpuSec: number;
+  }[];
   /** Messages dropped by the sender's transport over all runs (0 when flow control works). */
   readonly dropped: number;
   readonly options: NetBenchOptions;
@@ -50,6 +62,7 @@ export async function runNetBench(
   options: NetBenchOptions = NET_BENCH_DEFAULTS,
 ): Promise<NetBenchResult> {
   const runsPerSec: number[] = [];
+  const cpuRuns: { senderPerCpuSec: number; receiverPerCpuSec: number }[] = [];
   let dropped = 0;
   for (let run = 0; run < options.runs; run++) {
     const dataDir = mkdtempSync(join(tmpdir(), "cohort-bench-net-"));
@@ -63,7 +76,7 @@ export async function runNetBench(
         durationMs: options.durationMs,
       },
       dataDir,
-      statusMs: 1_000,
+      statusMs: 100,
       logLevel: "warn",
     });
     try {
@@ -76,18 +89,49 @@ export async function runNetBench(
       if (line.kind === "event") runsPerSec.push(Math.round(line.event.perSec as number));
       const status = await cluster.waitFor((l) => l.kind === "status" && l.node === 0, 5_000);
       if (status.kind === "status") for (const n of Object.values(status.dropped)) dropped += n;
+      cpuRuns.push({
+        senderPerCpuSec: perCpuSec(cluster.lines, 0, "sent"),
+        receiverPerCpuSec: perCpuSec(cluster.lines, 1, "delivered"),
+      });
     } finally {
       await cluster.stop(2_000);
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  const sorted = [...runsPerSec].sort((a, b) => a - b);
-  const deliveredPerSec = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const deliveredPerSec = median(runsPerSec);
+  const busier = cpuRuns.map((r) => Math.min(r.senderPerCpuSec, r.receiverPerCpuSec));
   return {
     deliveredPerSec,
     runsPerSec,
+    perCpuSecPerSec: median(busier),
+    cpuRuns,
     frameBytes: 4 + 1 + codec.pack({ type: "d", n: 100_000 }).length,
     dropped,
     options,
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
+/**
+ * Messages per CPU-second of node `node` while it was busy: over consecutive
+ * status lines between which `field` grew, the growth divided by the CPU time
+ * the process used. Needs no common clock between the two processes.
+ */
+function perCpuSec(lines: readonly NodeLine[], node: number, field: "sent" | "delivered"): number {
+  let messages = 0;
+  let cpuMs = 0;
+  let previous: (NodeLine & { kind: "status" }) | undefined;
+  for (const line of lines) {
+    if (line.kind !== "status" || line.node !== node) continue;
+    if (previous !== undefined && line[field] > previous[field]) {
+      messages += line[field] - previous[field];
+      cpuMs += line.cpuMs - previous.cpuMs;
+    }
+    previous = line;
+  }
+  return cpuMs === 0 ? 0 : Math.round((messages / cpuMs) * 1000);
 }

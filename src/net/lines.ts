@@ -11,7 +11,7 @@ import { isRecord } from "../core/validate.js";
  * - `listening`: the port is bound and peers are being dialled; the protocol has not started.
  * - `ready`: the protocol started; `port` bound, `recovered` as passed to `start`, the storage `recovery` report.
  * - `event`: the protocol emitted `event` at `atMs` (the node's monotonic clock).
- * - `status`: periodic counters of the transport and which peers are connected.
+ * - `status`: periodic counters of the transport, which peers are connected, and CPU time used.
  * - `stopped`: a graceful stop finished; the process exits next.
  */
 export type NodeLine =
@@ -45,6 +45,8 @@ export type NodeLine =
       readonly delivered: number;
       readonly dropped: Readonly<Record<string, number>>;
       readonly rejected: Readonly<Record<string, number>>;
+      /** CPU time (user + system) this process has used since it started, in ms. */
+      readonly cpuMs: number;
     }
   | { readonly kind: "stopped"; readonly node: NodeId; readonly atMs: number };
 

@@ -182,6 +182,11 @@ async function shutdown(parts: {
   options.out({ kind: "stopped", node: options.id, atMs: round(env.now()) });
 }
 
+function cpuMsUsed(): number {
+  const { user, system } = process.cpuUsage();
+  return Math.round((user + system) / 1000);
+}
+
 function statusLine(id: NodeId, env: HostEnv, transport: TcpTransport): NodeLine {
   const s = transport.stats;
   return {
@@ -193,6 +198,7 @@ function statusLine(id: NodeId, env: HostEnv, transport: TcpTransport): NodeLine
     delivered: s.delivered,
     dropped: { ...s.dropped },
     rejected: { ...s.rejected },
+    cpuMs: cpuMsUsed(),
   };
 }
 
