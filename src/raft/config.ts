@@ -24,6 +24,8 @@ export interface RaftConfig {
   readonly inflightBytesMax: number;
   /** A follower in pipelined mode whose match index has not moved for this many ticks is probed again. */
   readonly replicateStallTicks: number;
+  /** A node snapshots its state machine and drops the log it covers once this many entries were applied since the last snapshot. */
+  readonly snapshotEntries: number;
   /** The leader refuses new writes while this many entries are uncommitted. */
   readonly uncommittedEntriesMax: number;
   /** The leader refuses new reads while this many are waiting. */
@@ -62,6 +64,7 @@ export const RAFT_DEFAULTS: RaftConfig = {
   inflightCountMax: 8,
   inflightBytesMax: 512 * 1024,
   replicateStallTicks: 3,
+  snapshotEntries: 1024,
   uncommittedEntriesMax: 4096,
   pendingReadsMax: 4096,
   sessionsMax: 1024,
@@ -81,6 +84,7 @@ const POSITIVE_INTEGERS = [
   "inflightCountMax",
   "inflightBytesMax",
   "replicateStallTicks",
+  "snapshotEntries",
   "uncommittedEntriesMax",
   "pendingReadsMax",
   "sessionsMax",

@@ -101,6 +101,45 @@ export function kvCommandProblem(
   return kvOpProblem(value.op, limits, `${where}.op`);
 }
 
+/** The state machine as plain data: what a snapshot stores and InstallSnapshot carries. */
+export interface KvSnapshot {
+  readonly data: readonly (readonly [string, string])[];
+  readonly sessions: readonly (readonly [number, number, KvResult])[];
+}
+
+/** Why `value` is not a well-formed `KvSnapshot`, or undefined. */
+export function kvSnapshotProblem(value: unknown, where = "state"): string | undefined {
+  if (!isRecord(value)) return `${where}: expected an object, got ${describeValue(value)}`;
+  const { data, sessions } = value;
+  if (!Array.isArray(data)) return `${where}.data: expected an array, got ${describeValue(data)}`;
+  for (let i = 0; i < data.length; i++) {
+    const pair = data[i];
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      typeof pair[0] !== "string" ||
+      typeof pair[1] !== "string"
+    ) {
+      return `${where}.data[${i}]: expected [key, value] strings, got ${describeValue(pair)}`;
+    }
+  }
+  if (!Array.isArray(sessions))
+    return `${where}.sessions: expected an array, got ${describeValue(sessions)}`;
+  for (let i = 0; i < sessions.length; i++) {
+    const s = sessions[i];
+    const ok =
+      Array.isArray(s) &&
+      s.length === 3 &&
+      Number.isSafeInteger(s[0]) &&
+      Number.isSafeInteger(s[1]) &&
+      isRecord(s[2]) &&
+      typeof s[2].op === "string";
+    if (!ok)
+      return `${where}.sessions[${i}]: expected [clientId, seq, result], got ${describeValue(s)}`;
+  }
+  return undefined;
+}
+
 interface Session {
   readonly seq: number;
   readonly result: KvResult;
@@ -158,6 +197,22 @@ export class KvStateMachine {
   /** Serves a read-only operation from the current state. */
   read(op: Extract<KvOp, { op: "get" | "range" }>): KvResult {
     return this.execute(op);
+  }
+
+  /** The whole state (contents and sessions, least recently used first) as plain data for a snapshot. */
+  snapshot(): KvSnapshot {
+    const sessions: [number, number, KvResult][] = [];
+    for (const [clientId, s] of this.sessions) sessions.push([clientId, s.seq, s.result]);
+    return { data: [...this.data.entries()], sessions };
+  }
+
+  /** Replaces the whole state with a snapshot's. */
+  restore(snapshot: KvSnapshot): void {
+    this.data.clear();
+    this.sessions.clear();
+    for (const [key, value] of snapshot.data) this.data.set(key, value);
+    for (const [clientId, seq, result] of snapshot.sessions)
+      this.sessions.set(clientId, { seq, result });
   }
 
   /** The current contents, sorted by key: for tests and final-state checks. */

@@ -39,6 +39,13 @@ describe("message validation", () => {
       { type: "heartbeat", term: 3, commit: 2, readSeq: 0 },
       { type: "heartbeatOk", term: 3, readSeq: 0 },
       { type: "timeoutNow", term: 3 },
+      {
+        type: "installSnapshot",
+        term: 3,
+        lastIncludedIndex: 9,
+        lastIncludedTerm: 2,
+        state: { data: [["k", "v"]], sessions: [[7, 2, { op: "put" }]] },
+      },
       { type: "kv", msgId: 1, clientId: 7, seq: 1, op: { op: "get", key: "k" } },
       { type: "kvOk", inReplyTo: 1, result: { op: "get", value: null } },
       {
@@ -58,7 +65,7 @@ describe("message validation", () => {
       [42, "message: expected an object, got 42"],
       [
         { type: "vote" },
-        'type: expected one of preVote, preVoteOk, requestVote, requestVoteOk, appendEntries, appendEntriesOk, heartbeat, heartbeatOk, timeoutNow, kv, kvOk, error, got "vote"',
+        'type: expected one of preVote, preVoteOk, requestVote, requestVoteOk, appendEntries, appendEntriesOk, heartbeat, heartbeatOk, installSnapshot, timeoutNow, kv, kvOk, error, got "vote"',
       ],
       [
         { type: "preVote", term: -1, lastLogIndex: 0, lastLogTerm: 0 },
@@ -91,6 +98,16 @@ describe("message validation", () => {
       [
         { type: "kv", msgId: 1, clientId: 7, seq: 1, op: { op: "put", key: 5, value: "v" } },
         "op.key: expected a string, got 5",
+      ],
+      [
+        {
+          type: "installSnapshot",
+          term: 3,
+          lastIncludedIndex: 9,
+          lastIncludedTerm: 2,
+          state: { data: [["k", 5]], sessions: [] },
+        },
+        "state.data[0]: expected [key, value] strings, got an array of 2",
       ],
       [
         { type: "error", inReplyTo: 1, code: 11, text: "x", definite: true, leader: "n1" },

@@ -13,8 +13,10 @@ import {
   type KvLimits,
   type KvOp,
   type KvResult,
+  type KvSnapshot,
   kvCommandProblem,
   kvOpProblem,
+  kvSnapshotProblem,
 } from "./kv.js";
 
 /** One log entry. `data` is null for the no-op a new leader appends to commit its term. */
@@ -73,6 +75,17 @@ export type RaftPeerMessage =
       readonly readSeq: number;
     }
   | { readonly type: "heartbeatOk"; readonly term: number; readonly readSeq: number }
+  /**
+   * The leader's snapshot, for a follower that needs entries the leader has
+   * compacted away. Answered with `appendEntriesOk` (success, index = lastIncludedIndex).
+   */
+  | {
+      readonly type: "installSnapshot";
+      readonly term: number;
+      readonly lastIncludedIndex: number;
+      readonly lastIncludedTerm: number;
+      readonly state: KvSnapshot;
+    }
   /** Leadership transfer: campaign now, skipping pre-vote. */
   | { readonly type: "timeoutNow"; readonly term: number };
 
@@ -120,6 +133,7 @@ const PEER_TYPES = [
   "appendEntriesOk",
   "heartbeat",
   "heartbeatOk",
+  "installSnapshot",
   "timeoutNow",
 ] as const;
 const CLIENT_TYPES = ["kv", "kvOk", "error"] as const;
@@ -202,6 +216,11 @@ function peerProblem(
       return firstProblem(checkNat(msg, "commit"), checkNat(msg, "readSeq"));
     case "heartbeatOk":
       return checkNat(msg, "readSeq");
+    case "installSnapshot":
+      return (
+        firstProblem(checkNat(msg, "lastIncludedIndex"), checkNat(msg, "lastIncludedTerm")) ??
+        kvSnapshotProblem(msg.state)
+      );
     default:
       return undefined;
   }

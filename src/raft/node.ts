@@ -2,8 +2,16 @@ import { assert, assertNever } from "../core/assert.js";
 import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
 import type { ProtocolNode } from "../core/protocol.js";
+import type { StoredValue } from "../core/storage.js";
 import type { RaftConfig } from "./config.js";
-import { isReadOp, type KvCommand, type KvOp, KvStateMachine } from "./kv.js";
+import {
+  isReadOp,
+  type KvCommand,
+  type KvOp,
+  type KvSnapshot,
+  KvStateMachine,
+  kvSnapshotProblem,
+} from "./kv.js";
 import { RaftLog } from "./log.js";
 import {
   type Entry,
@@ -30,6 +38,11 @@ export interface RaftView {
   readonly leader: NodeId | null;
   readonly commitIndex: number;
   readonly appliedIndex: number;
+  /** The log starts after this index (the latest snapshot's; 0 when none)… */
+  readonly snapshotIndex: number;
+  /** …whose entry had this term. */
+  readonly snapshotTerm: number;
+  /** The entries after the snapshot: `log[i].index === snapshotIndex + i + 1`. */
   readonly log: readonly Entry[];
 }
 
@@ -109,6 +122,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     const loaded = this.log.load();
     this.term = loaded.term;
     this.vote = loaded.vote;
+    if (loaded.snapshot !== undefined) {
+      // A snapshot holds only committed state: it is where commit and apply restart.
+      this.restoreState(loaded.snapshot.state as unknown as KvSnapshot, loaded.snapshot.index);
+    }
     if (recovered || loaded.entriesDropped > 0) {
       env.log.info("raft: recovered", {
         term: this.term,
@@ -176,6 +193,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       leader: this.leader,
       commitIndex: this.commitIndex,
       appliedIndex: this.appliedIndex,
+      snapshotIndex: this.log.snapshotIndex(),
+      snapshotTerm: this.log.snapshotTerm(),
       log: this.log.view(),
     };
   }
@@ -438,7 +457,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
         // Pre-vote changes nobody's term.
       } else {
         const fromLeader =
-          msg.type === "appendEntries" || msg.type === "heartbeat" || msg.type === "timeoutNow";
+          msg.type === "appendEntries" ||
+          msg.type === "heartbeat" ||
+          msg.type === "installSnapshot" ||
+          msg.type === "timeoutNow";
         this.becomeFollower(msg.term, fromLeader ? from : null);
       }
     } else if (msg.term < this.term) {
@@ -471,7 +493,11 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
 
   /** A message from an older term: tell a stale leader or pre-candidate the current term so it steps down. */
   private stepStale(from: NodeId, msg: RaftPeerMessage): void {
-    if (msg.type === "appendEntries" || msg.type === "heartbeat") {
+    if (
+      msg.type === "appendEntries" ||
+      msg.type === "heartbeat" ||
+      msg.type === "installSnapshot"
+    ) {
       this.send(from, {
         type: "appendEntriesOk",
         term: this.term,
@@ -495,6 +521,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
         this.hearLeader(from);
         this.handleHeartbeat(from, msg);
         return;
+      case "installSnapshot":
+        this.hearLeader(from);
+        this.handleInstallSnapshot(from, msg);
+        return;
       case "timeoutNow":
         this.hup(true);
         return;
@@ -514,6 +544,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     switch (msg.type) {
       case "appendEntries":
       case "heartbeat":
+      case "installSnapshot":
         // A leader exists in this term: it won; follow it.
         this.becomeFollower(this.term, from);
         this.stepFollower(from, msg);
@@ -543,6 +574,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     switch (msg.type) {
       case "appendEntries":
       case "heartbeat":
+      case "installSnapshot":
         assert(
           false,
           () =>
@@ -642,6 +674,50 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     this.send(from, { type: "heartbeatOk", term: this.term, readSeq: msg.readSeq });
   }
 
+  /** Installs the leader's snapshot unless this node already committed past it (thesis §5.2). */
+  private handleInstallSnapshot(
+    from: NodeId,
+    msg: Extract<RaftPeerMessage, { type: "installSnapshot" }>,
+  ): void {
+    const index = msg.lastIncludedIndex;
+    if (index > this.commitIndex) {
+      this.log.installSnapshot({
+        index,
+        term: msg.lastIncludedTerm,
+        state: msg.state as unknown as StoredValue,
+      });
+      this.restoreState(msg.state, index);
+    }
+    this.send(from, {
+      type: "appendEntriesOk",
+      term: this.term,
+      success: true,
+      index: this.commitIndex,
+      conflictTerm: 0,
+      conflictIndex: 0,
+    });
+  }
+
+  private restoreState(state: KvSnapshot, index: number): void {
+    const problem = kvSnapshotProblem(state);
+    assert(problem === undefined, () => `raft: snapshot at ${index}: ${problem}`);
+    assert(
+      index >= this.commitIndex,
+      () => `raft: snapshot at ${index} below commit ${this.commitIndex}`,
+    );
+    this.kv.restore(state);
+    this.commitIndex = index;
+    this.appliedIndex = index;
+  }
+
+  /** Snapshots the state machine and compacts the log once enough entries were applied since the last snapshot. */
+  private maybeSnapshot(): void {
+    const applied = this.appliedIndex;
+    if (applied - this.log.snapshotIndex() < this.config.snapshotEntries) return;
+    const state = this.kv.snapshot() as unknown as StoredValue;
+    this.log.installSnapshot({ index: applied, term: this.log.term(applied), state });
+  }
+
   // ---- replication: leader side --------------------------------------------
 
   private appendLocal(data: KvCommand | null): number {
@@ -664,6 +740,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private sendAppend(peer: NodeId): boolean {
     const pr = this.progress.get(peer);
     if (pr === undefined || pr.paused()) return false;
+    if (pr.next <= this.log.snapshotIndex()) return this.sendSnapshot(peer, pr);
     const { entries, bytes } = this.log.slice(
       pr.next,
       this.config.appendEntriesMax,
@@ -683,6 +760,25 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     if (pr.state === "replicate" && last !== undefined) pr.sentReplicate(last.index, bytes);
     else pr.probeSent = true;
     return pr.state === "replicate";
+  }
+
+  /** The follower needs entries compacted away: send the snapshot, one at a time (probe state). */
+  private sendSnapshot(peer: NodeId, pr: Progress): boolean {
+    const snapshot = this.log.snapshot();
+    assert(
+      snapshot !== undefined,
+      () => `raft: n${peer} needs ${pr.next}, compacted but no snapshot`,
+    );
+    if (pr.state === "replicate") pr.becomeProbe();
+    this.send(peer, {
+      type: "installSnapshot",
+      term: this.term,
+      lastIncludedIndex: snapshot.index,
+      lastIncludedTerm: snapshot.term,
+      state: snapshot.state as unknown as KvSnapshot,
+    });
+    pr.probeSent = true;
+    return false;
   }
 
   private handleAppendResponse(
@@ -728,7 +824,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private nextFromHint(rejected: number, conflictTerm: number, conflictIndex: number): number {
     if (conflictTerm === 0) return Math.max(1, conflictIndex);
     const i = this.log.lastIndexAtOrBelowTerm(rejected, conflictTerm);
-    if (i > 0 && this.log.term(i) === conflictTerm) return i + 1;
+    // Below the snapshot the leader cannot compare terms: the follower will get the snapshot.
+    if (i > 0 && i >= this.log.snapshotIndex() && this.log.term(i) === conflictTerm) return i + 1;
     return Math.max(1, conflictIndex);
   }
 
@@ -803,6 +900,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       }
     }
     this.advanceReads();
+    this.maybeSnapshot();
   }
 
   private stepClient(from: NodeId, msg: RaftClientMessage): void {

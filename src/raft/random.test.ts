@@ -46,19 +46,23 @@ describe("randomized runs: crashes, partitions, loss, duplication", () => {
   for (const [name, profile] of Object.entries(PROFILES)) {
     if (ONLY_PROFILE !== undefined && ONLY_PROFILE !== name) continue;
     const count = SEEDS > 0 ? SEEDS : (SEEDS_PER_PROFILE[name] ?? 20);
-    it(`profile ${name}: invariants hold at every step, histories linearizable, cluster settles`, () => {
-      let ops = 0;
-      let ok = 0;
-      for (let seed = ONLY_SEED ?? 1; seed <= (ONLY_SEED ?? count); seed++) {
-        const r = run(name, profile, seed);
-        expect(r.linearizable, `profile ${name} seed ${seed}`).toBe("ok");
-        expect(r.counts.open).toBe(0);
-        ops += r.history.length;
-        ok += r.counts.ok;
-      }
-      // The runs did real work: most operations succeeded.
-      expect(ok).toBeGreaterThan(ops / 2);
-    });
+    it(
+      `profile ${name}: invariants hold at every step, histories linearizable, cluster settles`,
+      () => {
+        let ops = 0;
+        let ok = 0;
+        for (let seed = ONLY_SEED ?? 1; seed <= (ONLY_SEED ?? count); seed++) {
+          const r = run(name, profile, seed);
+          expect(r.linearizable, `profile ${name} seed ${seed}`).toBe("ok");
+          expect(r.counts.open).toBe(0);
+          ops += r.history.length;
+          ok += r.counts.ok;
+        }
+        // The runs did real work: most operations succeeded.
+        expect(ok).toBeGreaterThan(ops / 2);
+      },
+      SEEDS > 0 ? 24 * 3_600_000 : undefined,
+    );
   }
 });
 

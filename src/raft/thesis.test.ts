@@ -266,3 +266,90 @@ describe("thesis §3.10 leadership transfer", () => {
     expect(net.raft(1)?.inspect()).toMatchObject({ role: "leader", term: 1 });
   });
 });
+
+describe("paper §7 log compaction and InstallSnapshot", () => {
+  const config = { snapshotEntries: 5 };
+  function writes(net: TestNet, count: number, clientId = CLIENT): void {
+    for (let seq = 1; seq <= count; seq++) {
+      request(net, 1, { op: "put", key: `k${seq % 3}`, value: `${seq}` }, seq, clientId);
+      net.stabilize();
+    }
+    ticks(net, [1], 1);
+  }
+
+  it("every node snapshots its state machine and drops the log the snapshot covers", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config });
+    net.startAll();
+    elect(net, 1);
+    writes(net, 12);
+    for (const v of net.views()) {
+      expect(v.snapshotIndex, `n${v.id}`).toBeGreaterThanOrEqual(10);
+      expect(v.log.length, `n${v.id}`).toBeLessThan(5);
+    }
+    expect(net.raft(2)?.kvEntries()).toEqual([
+      ["k0", "12"],
+      ["k1", "10"],
+      ["k2", "11"],
+    ]);
+  });
+
+  it("a follower that missed compacted entries gets the snapshot, then the entries after it", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2], [3]]);
+    writes(net, 12);
+    expect(net.raft(3)?.inspect().log.length).toBe(1);
+    net.heal();
+    request(net, 1, { op: "put", key: "after", value: "x" }, 13);
+    net.stabilize();
+    ticks(net, [1], 3);
+    const installs = net.raft(3)?.inspect();
+    expect(installs?.snapshotIndex).toBeGreaterThanOrEqual(10);
+    expect(net.raft(3)?.kvEntries()).toEqual(net.raft(1)?.kvEntries());
+    expect(net.raft(3)?.kvEntries()).toContainEqual(["after", "x"]);
+  });
+
+  it("a node restarts from its snapshot: state restored, commit and apply resume from the snapshot", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config });
+    net.startAll();
+    elect(net, 1);
+    writes(net, 12);
+    const before = net.raft(2)?.kvEntries();
+    net.crash(2);
+    net.restart(2);
+    const v = net.raft(2)?.inspect();
+    expect(v?.commitIndex).toBe(v?.snapshotIndex);
+    expect(v?.snapshotIndex).toBeGreaterThanOrEqual(10);
+    // The state is the snapshot's (writes 1–9); the entries after it are applied once the leader says they are committed.
+    expect(net.raft(2)?.kvEntries()).toEqual([
+      ["k0", "9"],
+      ["k1", "7"],
+      ["k2", "8"],
+    ]);
+    ticks(net, [1], 1);
+    expect(net.raft(2)?.kvEntries()).toEqual(before);
+  });
+
+  it("sessions survive a snapshot: a retry after compaction still gets its first result", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config });
+    net.startAll();
+    elect(net, 1);
+    request(net, 1, { op: "put", key: "k", value: "a" }, 1, 77);
+    net.stabilize();
+    request(net, 1, { op: "cas", key: "k", from: "a", to: "b" }, 2, 77);
+    net.stabilize();
+    writes(net, 12);
+    net.crash(1);
+    net.restart(1);
+    ticks(net, [1, 2, 3], 40);
+    const leader = net.leader();
+    expect(leader).toBeDefined();
+    replies(net, 77);
+    const retry = request(net, leader?.id ?? 1, { op: "cas", key: "k", from: "a", to: "b" }, 2, 77);
+    net.stabilize();
+    expect(replies(net, 77)).toEqual([
+      { type: "kvOk", inReplyTo: retry, result: { op: "cas", ok: true, current: "b" } },
+    ]);
+  });
+});

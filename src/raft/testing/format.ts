@@ -24,6 +24,8 @@ export function formatMessage(msg: RaftMessage): string {
       return `heartbeat term=${msg.term} commit=${msg.commit} readSeq=${msg.readSeq}`;
     case "heartbeatOk":
       return `heartbeatOk term=${msg.term} readSeq=${msg.readSeq}`;
+    case "installSnapshot":
+      return `installSnapshot term=${msg.term} last=${msg.lastIncludedIndex}/${msg.lastIncludedTerm} keys=${msg.state.data.length} sessions=${msg.state.sessions.length}`;
     case "timeoutNow":
       return `timeoutNow term=${msg.term}`;
     case "kv":

@@ -100,16 +100,28 @@ export class InvariantChecker {
 
   private logMatching(v: RaftView): void {
     const s = this.seenOf(v);
+    const base = v.snapshotIndex;
+    const last = base + v.log.length;
+    if (base > 0) {
+      const c = this.committed[base - 1];
+      if (c !== undefined && c.term !== v.snapshotTerm) {
+        this.fail(
+          `snapshot: n${v.id} snapshot ends at ${base}:${v.snapshotTerm}, committed ${base}:${c.term}`,
+        );
+      }
+    }
     // Entries are immutable objects and a truncation replaces every entry from
     // its index on, so an unchanged entry at `checked` means an unchanged prefix.
-    if (s.checked > v.log.length || (s.checked > 0 && v.log[s.checked - 1] !== s.lastChecked)) {
-      s.checked = 0;
-      s.commitChecked = Math.min(s.commitChecked, v.commitIndex);
+    let from = s.checked + 1;
+    if (s.checked <= base || s.checked > last || entryAt(v, s.checked) !== s.lastChecked) {
+      if (s.checked > base) s.commitChecked = Math.min(s.commitChecked, v.commitIndex);
+      from = base + 1;
     }
-    for (let i = s.checked; i < v.log.length; i++) {
-      const e = v.log[i] as Entry;
-      if (e.index !== i + 1) this.fail(`log: n${v.id} holds index ${e.index} at position ${i + 1}`);
-      const prevTerm = i === 0 ? 0 : (v.log[i - 1] as Entry).term;
+    for (let index = from; index <= last; index++) {
+      const e = entryAt(v, index) as Entry;
+      if (e.index !== index)
+        this.fail(`log: n${v.id} holds index ${e.index} where ${index} belongs`);
+      const prevTerm = index === base + 1 ? v.snapshotTerm : (entryAt(v, index - 1) as Entry).term;
       const key = `${e.index}:${e.term}`;
       const text = `${prevTerm}|${fingerprint(e)}`;
       const first = this.byIndexTerm.get(key);
@@ -118,29 +130,35 @@ export class InvariantChecker {
         this.fail(`log matching: n${v.id} entry ${key} is ${text}, another node holds ${first}`);
       }
     }
-    s.checked = v.log.length;
-    s.lastChecked = v.log[v.log.length - 1];
+    s.checked = last;
+    s.lastChecked = entryAt(v, last);
   }
 
   private recordCommitted(v: RaftView): void {
-    if (v.commitIndex > v.log.length) {
-      this.fail(`n${v.id} commit ${v.commitIndex} beyond its log ${v.log.length}`);
+    const base = v.snapshotIndex;
+    if (v.commitIndex > base + v.log.length) {
+      this.fail(`n${v.id} commit ${v.commitIndex} beyond its log ${base + v.log.length}`);
     }
     if (v.appliedIndex > v.commitIndex) {
       this.fail(`n${v.id} applied ${v.appliedIndex} beyond commit ${v.commitIndex}`);
     }
+    if (v.commitIndex < base)
+      this.fail(`n${v.id} commit ${v.commitIndex} below its snapshot ${base}`);
     const s = this.seenOf(v);
     if (v.commitIndex <= s.commitChecked) return;
     // An entry is committed "in" the term of the first node seen holding it
     // committed: a leader commits in its own term, and the harness sees that
     // step. A node's term never decreases, so entries below commitChecked
-    // already got a term no higher than this one.
+    // already got a term no higher than this one. Entries inside a snapshot
+    // were checked when some node first committed them.
     const commitTerm = v.term;
-    for (let i = s.commitChecked + 1; i <= v.commitIndex; i++) {
-      const e = v.log[i - 1] as Entry;
+    for (let i = Math.max(s.commitChecked, base) + 1; i <= v.commitIndex; i++) {
+      const e = entryAt(v, i) as Entry;
       const have = this.committed[i - 1];
       if (have === undefined) {
-        this.committed.push({ term: e.term, text: fingerprint(e), commitTerm });
+        if (this.committed.length === i - 1) {
+          this.committed.push({ term: e.term, text: fingerprint(e), commitTerm });
+        }
       } else if (have.term !== e.term || have.text !== fingerprint(e)) {
         this.fail(
           `state machine safety: n${v.id} committed ${i}:${e.term} ${fingerprint(e)}, ` +
@@ -159,23 +177,30 @@ export class InvariantChecker {
       s.leaderTerm = 0;
       return;
     }
+    const base = v.snapshotIndex;
+    const last = base + v.log.length;
     if (s.leaderTerm === v.term) {
-      if (v.log.length < s.leaderLength || v.log[s.leaderLength - 1] !== s.leaderLast) {
+      const kept = s.leaderLength <= base || entryAt(v, s.leaderLength) === s.leaderLast;
+      if (last < s.leaderLength || !kept) {
         this.fail(
-          `leader append-only: n${v.id} leading term ${v.term} changed its log below index ${s.leaderLength}`,
+          `leader append-only: n${v.id} leading term ${v.term} changed its log at or below index ${s.leaderLength}`,
         );
       }
     } else {
       s.leaderTerm = v.term;
       s.completeUpTo = 0;
     }
-    s.leaderLength = v.log.length;
-    s.leaderLast = v.log[v.log.length - 1];
+    s.leaderLength = last;
+    s.leaderLast = entryAt(v, last);
     for (let i = s.completeUpTo + 1; i <= this.committed.length; i++) {
       const c = this.committed[i - 1] as { term: number; text: string; commitTerm: number };
-      if (c.commitTerm >= v.term) continue;
-      const e = v.log[i - 1];
-      if (e === undefined || e.term !== c.term || fingerprint(e) !== c.text) {
+      if (c.commitTerm >= v.term || i < base) continue;
+      const e = entryAt(v, i);
+      const held =
+        i === base
+          ? v.snapshotTerm === c.term
+          : e !== undefined && e.term === c.term && fingerprint(e) === c.text;
+      if (!held) {
         this.fail(
           `leader completeness: n${v.id} leads term ${v.term} without entry ${i}:${c.term} committed by term ${c.commitTerm}`,
         );
@@ -183,4 +208,9 @@ export class InvariantChecker {
     }
     s.completeUpTo = this.committed.length;
   }
+}
+
+/** The entry at `index` in a view's log, or undefined when compacted or beyond it. */
+function entryAt(v: RaftView, index: number): Entry | undefined {
+  return index > v.snapshotIndex ? v.log[index - v.snapshotIndex - 1] : undefined;
 }
