@@ -30,7 +30,9 @@ export interface Model<S> {
   init(): S;
   /**
    * The state after `op` in `state`, or undefined when `op` (with its
-   * recorded output) cannot happen in `state`. Pure: never mutates `state`.
+   * recorded output) cannot happen in `state`. Pure: never mutates `state`,
+   * and depends only on the op's `f`, `key`, `input`, `output` and `status`
+   * (never on its id, process or times).
    */
   step(state: S, op: Operation): S | undefined;
   /**

@@ -83,7 +83,10 @@ export class ConfigCache {
   }
 
   private grow(): boolean {
-    const capacity = this.capacity * 2;
+    // Quadruple while small, so a big search rehashes a few times, not twenty.
+    const factor = this.capacity < 1 << 18 ? 4 : 2;
+    let capacity = this.capacity * factor;
+    if (capacity * (this.words + 4) * 4 > this.bytesMax) capacity = this.capacity * 2;
     const slotCount = capacity * 2;
     const bytes = (capacity * (this.words + 2) + slotCount) * 4;
     if (bytes > this.bytesMax) return false;

@@ -58,6 +58,9 @@ function zobristKeys(n: number): Int32Array {
  * nothing pending returned before its call, and it changes no state, so
  * moving it forward breaks neither real-time order nor any later step.
  *
+ * Twins: indeterminate ops alike in function, key and input are taken in
+ * call order (see `infoTwins`).
+ *
  * The loop allocates nothing: the linearized set is a typed-array bitset
  * with an incremental hash, states are interned integers, transitions are
  * memoised, and the entry list is linked through typed arrays.
@@ -71,7 +74,7 @@ export function searchLinearizable(
   const n = ops.length;
   const { next, prev, tail } = buildEntries(ops);
   const interner =
-    product !== undefined && ProductInterner.partsOf(product, ops) <= PRODUCT_PARTS_MAX
+    product !== undefined && isProductWorthIt(product, ops)
       ? new ProductInterner(product, ops)
       : new StateInterner(model);
   const initial = 0;
@@ -105,6 +108,7 @@ export function searchLinearizable(
       }
     }
   }
+  const twin = infoTwins(ops);
   const best = new Int32Array(n);
   let bestDepth = 0;
   let bestDone = 0;
@@ -169,9 +173,11 @@ export function searchLinearizable(
       entry = next[0]!;
     }
     if ((entry & 1) === 0) {
-      // A call: try to linearize its operation now.
+      // A call: try to linearize its operation now (an info op only after its earlier twin).
       const op = (entry - 1) >> 1;
-      const after = interner.next(state, op, ops);
+      const t = twin[op]!;
+      const after =
+        t >= 0 && (bits[t >>> 5]! & (1 << (t & 31))) === 0 ? -1 : interner.next(state, op, ops);
       if (after >= 0) {
         const word = op >>> 5;
         const bit = 1 << (op & 31);
@@ -268,6 +274,30 @@ export function searchLinearizable(
     state: replay(model, ops, linearized),
     configs: cache.count,
   };
+}
+
+/**
+ * For each indeterminate op, the latest earlier indeterminate op with the
+ * same function, key and input (its twin), or -1. Twins act alike wherever
+ * both can go (neither ever returns, the earlier was called first), so the
+ * search takes a twin only after the earlier one: symmetry pruning of ours.
+ */
+function infoTwins(ops: readonly Operation[]): Int32Array {
+  const twin = new Int32Array(ops.length).fill(-1);
+  const last = new Map<string, number>();
+  ops.forEach((op, i) => {
+    if (op.status !== "info") return;
+    const key = JSON.stringify([op.f, op.key ?? null, op.input ?? null]);
+    twin[i] = last.get(key) ?? -1;
+    last.set(key, i);
+  });
+  return twin;
+}
+
+/** Vectors pay off with at least two parts, and cost too much memory with very many. */
+function isProductWorthIt(product: Product, ops: readonly Operation[]): boolean {
+  const parts = ProductInterner.partsOf(product, ops);
+  return parts >= 2 && parts <= PRODUCT_PARTS_MAX;
 }
 
 /** The model state after `order` (indices into `ops`), which the search accepted step by step. */
