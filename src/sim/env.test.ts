@@ -148,3 +148,22 @@ describe("the simulated Env", () => {
     expect(() => probeCluster().sim.trace()).toThrow(/keepTrace/);
   });
 });
+
+describe("storage in the trace", () => {
+  it("each sync is traced with the records it made durable, and changes the hash", () => {
+    const run = (sync: boolean) => {
+      const { sim, withNode } = probeCluster({ keepTrace: true });
+      withNode(2, (n) => {
+        n.env.storage.put("a", 1);
+        n.env.storage.put("b", 2);
+        if (sync) n.env.storage.sync();
+      });
+      return sim;
+    };
+    const synced = run(true);
+    expect(synced.trace().filter((r) => r.ev === "sync")).toEqual([
+      { t: 0, ev: "sync", node: 2, records: 2 },
+    ]);
+    expect(synced.traceHash()).not.toBe(run(false).traceHash());
+  });
+});

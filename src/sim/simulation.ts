@@ -78,6 +78,7 @@ const T_EMIT = 10;
 const T_VIOLATION = 11;
 const T_PAUSE = 12;
 const T_RESUME = 13;
+const T_SYNC = 14;
 
 const R_LOSS = DROP_REASONS.indexOf("loss");
 const R_CRASHED = DROP_REASONS.indexOf("crashed");
@@ -1089,10 +1090,15 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     else storage.corruptSynced(() => this.nemesisRng.next());
   }
 
+  private traceSync(node: NodeId, records: number): void {
+    this.hash.event(T_SYNC, node, records, this.nowMs);
+    if (this.keepTrace) this.traceRecords.push({ t: this.nowMs, ev: "sync", node, records });
+  }
+
   private storageFor(node: NodeId): SimStorage {
     let storage = this.storages[node];
     if (storage === undefined) {
-      storage = new SimStorage();
+      storage = new SimStorage((records) => this.traceSync(node, records));
       this.storages[node] = storage;
     }
     return storage;

@@ -40,6 +40,9 @@ export class SimStorage implements DurableStorage {
   tearNextCrash = false;
   recovery: RecoveryReport = CLEAN_RECOVERY;
 
+  /** `onSync`, when given, is told of every `sync()` with the number of records it made durable. */
+  constructor(private readonly onSync?: (records: number) => void) {}
+
   get(key: string): StoredValue | undefined {
     const value = this.view.get(key);
     return value === undefined ? undefined : copyValue(value);
@@ -64,7 +67,9 @@ export class SimStorage implements DurableStorage {
   }
 
   sync(): void {
+    const records = this.log.length - this.syncedCount;
     this.syncedCount = this.log.length;
+    this.onSync?.(records);
     if (
       this.log.length >= COMPACT_RECORDS_MIN &&
       this.log.length > COMPACT_RATIO * this.view.size

@@ -303,8 +303,9 @@ export interface MetricsSnapshot {
  * - `send` / `deliver`: `from`, `to`, `msg` (the message; `deliver` adds `copy`:
  *   `duplicate` / `replay` / `corrupt` for Byzantine copies);
  * - `drop`: `from`, `to`, `reason` (a `DropReason`), `msg`;
- * - `timer`: `node`, `tag`; `start`: `node`, `recovered`;
+ * - `timer`: `node`, `tag`; `start`: `node`, `recovered` (true for a restart after a crash);
  * - `crash`: `node`; `notice`: `node`, `notice`; `pause` / `resume`: `node`;
+ * - `sync`: `node`, `records` (how many storage records that `sync()` made durable);
  * - `fault` / `heal`: `fault` (id), `verb`, `spec`;
  * - `emit`: `node`, `event`; `violation`: `node`, `message`.
  */
@@ -328,6 +329,7 @@ export type TraceRecord =
   | { readonly t: number; readonly ev: "timer"; readonly node: NodeId; readonly tag: unknown }
   | { readonly t: number; readonly ev: "start"; readonly node: NodeId; readonly recovered: boolean }
   | { readonly t: number; readonly ev: "crash" | "pause" | "resume"; readonly node: NodeId }
+  | { readonly t: number; readonly ev: "sync"; readonly node: NodeId; readonly records: number }
   | { readonly t: number; readonly ev: "notice"; readonly node: NodeId; readonly notice: unknown }
   | {
       readonly t: number;
