@@ -333,7 +333,11 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     return this.stopped;
   }
 
-  /** Calls `action` at virtual time `atMs` (>= now), in order with the other events. For clients and checks. */
+  /**
+   * Calls `action` at virtual time `atMs` (>= now), in order with the other events.
+   * For clients and checks; to act as a node (so a throw becomes that node's
+   * violation) call `callNode` inside it. What `action` itself throws propagates out of `run`.
+   */
   at(atMs: number, action: () => void): void {
     if (!(atMs >= this.nowMs) || !Number.isFinite(atMs)) {
       throw new RangeError(`at: atMs must be finite and >= now (${this.nowMs}), got ${atMs}`);
