@@ -64,7 +64,7 @@ Runs one benchmark and prints its figures (medians of several samples; ratios
 measured side by side in the same run). bench/RESULTS.md records the latest.
 
 Benchmarks:
-${BENCHMARKS.map((b) => `  ${b.name.padEnd(8)} ${b.summary}`).join("\n")}
+${BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`).join("\n")}
 
 Options (sim):
   --json         print one JSON object: deliveredPerSec, bareDeliveredPerSec, ratioToBare,
