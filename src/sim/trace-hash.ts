@@ -1,11 +1,13 @@
-/**
- * An incremental 64-bit hash (two independent 32-bit multiply-xorshift lanes)
- * over the numeric fields of trace events. Cheap enough to run on every event,
- * so every run has a hash whether or not its full trace is kept.
- */
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 
+/**
+ * An incremental 64-bit hash over the numeric fields of trace events: a 32-bit
+ * multiply-xorshift chain over each event's words, folded into a second 32-bit
+ * lane after every event. Cheap enough to run on every event, so every run has
+ * a hash whether or not its full trace is kept. Equal inputs give equal hashes
+ * on every platform (integer arithmetic only; times enter as their 64 bits).
+ */
 export class TraceHash {
   private h1 = 0x811c9dc5;
   private h2 = 0x9747b28c;
