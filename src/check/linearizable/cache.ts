@@ -6,23 +6,26 @@ export const ADDED = 1;
 export const FULL = 2;
 
 const SLOTS_MIN = 1 << 10;
+/** Entries per arena chunk: growing adds chunks and never copies stored bitsets. */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
 
 /**
  * The search's memo of configurations already explored: (set of linearized
  * operations as a bitset, interned model state). An open-addressing hash
  * table over typed arrays, so a lookup allocates nothing; the caller passes
- * the bitset's incremental (Zobrist) hash. Memory is counted and capped: when
- * adding would pass `bytesMax`, `insert` answers FULL and the search gives up
- * with `unknown` instead of growing.
+ * the bitset's incremental (Zobrist) hash. Bitsets live in fixed-size
+ * chunks, so growing only adds a chunk and rehashes the slot table. Memory
+ * is counted and capped: when adding would pass `bytesMax`, `insert`
+ * answers FULL and the search gives up with `unknown` instead of growing.
  */
 export class ConfigCache {
   private readonly words: number;
-  private bits: Int32Array;
-  private states: Int32Array;
-  private hashes: Int32Array;
-  private slots: Int32Array;
-  private mask: number;
-  private capacity: number;
+  private readonly chunks: Int32Array[] = [];
+  private states = new Int32Array(CHUNK);
+  private hashes = new Int32Array(CHUNK);
+  private slots = new Int32Array(SLOTS_MIN);
+  private mask = SLOTS_MIN - 1;
   /** Configurations stored. */
   count = 0;
 
@@ -32,17 +35,13 @@ export class ConfigCache {
   ) {
     assert(words > 0, `ConfigCache: words must be > 0, got ${words}`);
     this.words = words;
-    this.capacity = SLOTS_MIN >> 1;
-    this.bits = new Int32Array(this.capacity * words);
-    this.states = new Int32Array(this.capacity);
-    this.hashes = new Int32Array(this.capacity);
-    this.slots = new Int32Array(SLOTS_MIN);
-    this.mask = SLOTS_MIN - 1;
   }
 
   /** Bytes held by the table now. */
   bytes(): number {
-    return (this.bits.length + this.states.length + this.hashes.length + this.slots.length) * 4;
+    return (
+      (this.chunks.length * CHUNK * this.words + this.states.length * 2 + this.slots.length) * 4
+    );
   }
 
   /**
@@ -52,64 +51,57 @@ export class ConfigCache {
   insert(bitset: Int32Array, hash: number, state: number): number {
     const h = (hash ^ Math.imul(state + 1, 0x9e3779b1)) | 0;
     const words = this.words;
-    const bits = this.bits;
-    let slot = (h ^ (h >>> 15)) & this.mask;
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = (h ^ (h >>> 15)) & mask;
     for (;;) {
-      const entry = this.slots[slot]! - 1;
+      const entry = slots[slot]! - 1;
       if (entry < 0) break;
       if (this.hashes[entry] === h && this.states[entry] === state) {
-        const base = entry * words;
-        let same = true;
-        for (let w = 0; w < words; w++) {
-          if (bits[base + w] !== bitset[w]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return SEEN;
+        const chunk = this.chunks[entry >>> CHUNK_BITS]!;
+        const base = (entry & (CHUNK - 1)) * words;
+        let w = 0;
+        while (w < words && chunk[base + w] === bitset[w]) w++;
+        if (w === words) return SEEN;
       }
-      slot = (slot + 1) & this.mask;
+      slot = (slot + 1) & mask;
     }
-    if (this.count === this.capacity) {
-      if (!this.grow()) return FULL;
-      return this.insert(bitset, hash, state);
-    }
-    const entry = this.count++;
-    this.bits.set(bitset, entry * words);
+    const entry = this.count;
+    if ((entry & (CHUNK - 1)) === 0 && !this.addChunk()) return FULL;
+    this.chunks[entry >>> CHUNK_BITS]!.set(bitset, (entry & (CHUNK - 1)) * words);
     this.states[entry] = state;
     this.hashes[entry] = h;
-    this.slots[slot] = entry + 1;
+    slots[slot] = entry + 1;
+    this.count++;
+    if (this.count * 2 > slots.length) this.rehash();
     return ADDED;
   }
 
-  private grow(): boolean {
-    // Quadruple while small, so a big search rehashes a few times, not twenty.
-    const factor = this.capacity < 1 << 18 ? 4 : 2;
-    let capacity = this.capacity * factor;
-    if (capacity * (this.words + 4) * 4 > this.bytesMax) capacity = this.capacity * 2;
-    const slotCount = capacity * 2;
-    const bytes = (capacity * (this.words + 2) + slotCount) * 4;
-    if (bytes > this.bytesMax) return false;
-    const bits = new Int32Array(capacity * this.words);
-    bits.set(this.bits);
-    const states = new Int32Array(capacity);
-    states.set(this.states);
-    const hashes = new Int32Array(capacity);
-    hashes.set(this.hashes);
-    const slots = new Int32Array(slotCount);
-    const mask = slotCount - 1;
+  private addChunk(): boolean {
+    if (this.bytes() + (CHUNK * (this.words + 2) + 2 * CHUNK) * 4 > this.bytesMax) return false;
+    this.chunks.push(new Int32Array(CHUNK * this.words));
+    if (this.chunks.length * CHUNK > this.states.length) {
+      const states = new Int32Array(this.states.length * 2);
+      states.set(this.states);
+      this.states = states;
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+    }
+    return true;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    const hashes = this.hashes;
     for (let entry = 0; entry < this.count; entry++) {
       const h = hashes[entry]!;
       let slot = (h ^ (h >>> 15)) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = entry + 1;
     }
-    this.bits = bits;
-    this.states = states;
-    this.hashes = hashes;
     this.slots = slots;
     this.mask = mask;
-    this.capacity = capacity;
-    return true;
   }
 }
