@@ -6,7 +6,8 @@ const U32 = new Uint32Array(F64.buffer);
  * multiply-xorshift chain over each event's words, folded into a second 32-bit
  * lane after every event. Cheap enough to run on every event, so every run has
  * a hash whether or not its full trace is kept. Equal inputs give equal hashes
- * on every platform (integer arithmetic only; times enter as their 64 bits).
+ * on any little-endian machine (integer arithmetic only; times enter as their
+ * 64 bits, read through a typed-array view in platform byte order).
  */
 export class TraceHash {
   private h1 = 0x811c9dc5;
