@@ -57,6 +57,8 @@ function pick(c: typeof SWIM_SCENARIO_CONFIG) {
 /** A network condition of the evaluation, with the faults it injects before the crash. */
 export interface QosScenario {
   readonly name: string;
+  /** The member the condition impairs (paused, slow link, cut off), if one: suspecting it is less of a mistake. */
+  readonly impaired?: NodeId;
   readonly network: NetworkConfig;
   readonly faults: (n: number) => { atMs: number; spec: FaultSpec }[];
 }
@@ -76,6 +78,7 @@ export const QOS_SCENARIOS: readonly QosScenario[] = [
   },
   {
     name: "paused",
+    impaired: 1,
     network: {},
     faults: () =>
       [5_000, 12_000, 19_000].map((atMs) => ({
@@ -85,6 +88,7 @@ export const QOS_SCENARIOS: readonly QosScenario[] = [
   },
   {
     name: "slow-link",
+    impaired: 1,
     network: {
       links: [
         { from: 1, to: 0, latency: { kind: "uniform", minMs: 100, maxMs: 400 } },
@@ -95,6 +99,7 @@ export const QOS_SCENARIOS: readonly QosScenario[] = [
   },
   {
     name: "partition",
+    impaired: 1,
     network: {},
     faults: (n) => [
       {
@@ -123,6 +128,8 @@ export interface QosRow {
   readonly mistakesPerMemberHour: number;
   /** Mean duration of those false suspicions (0 when there were none). */
   readonly mistakeMs: number;
+  /** False suspicions (by anyone, the impaired member included) of members the condition did not impair — Lifeguard's measure — per member-hour. */
+  readonly healthyMistakesPerMemberHour: number;
   readonly msgsPerMemberPerSec: number;
   /** Message bytes as JSON, per member per second. */
   readonly bytesPerMemberPerSec: number;
@@ -139,6 +146,7 @@ interface RunFigures {
   detectionMsAll: number;
   mistakes: number;
   mistakeMsTotal: number;
+  healthyMistakes: number;
   sent: number;
   bytes: number;
 }
@@ -176,8 +184,14 @@ function runOnce(d: QosDetector, s: QosScenario, n: number, seed: number): RunFi
   sim.run(endMs);
   const events = sim.events();
   const mistakes = falseSuspicions(events, QOS_TIMING.warmupMs, QOS_TIMING.crashAtMs);
+  const healthy = events.filter((e) => e.event.peer !== s.impaired);
+  const healthyMistakes = falseSuspicions(
+    healthy,
+    QOS_TIMING.warmupMs,
+    QOS_TIMING.crashAtMs,
+  ).mistakes;
   const detection = detectionTimes(events, n, victim, QOS_TIMING.crashAtMs);
-  return { ...detection, ...mistakes, sent: sim.counters().sent, bytes };
+  return { ...detection, ...mistakes, healthyMistakes, sent: sim.counters().sent, bytes };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: copies an Env of any message type, keeping its methods bound
@@ -271,6 +285,8 @@ export function evaluate(d: QosDetector, s: QosScenario, n: number, seeds: numbe
     detectionMsAll: median(runs.map((r) => r.detectionMsAll)),
     mistakesPerMemberHour: mistakes / seeds / n / windowHours,
     mistakeMs: mistakes === 0 ? 0 : mistakeMs / mistakes,
+    healthyMistakesPerMemberHour:
+      runs.reduce((a, r) => a + r.healthyMistakes, 0) / seeds / n / windowHours,
     msgsPerMemberPerSec: runs.reduce((a, r) => a + r.sent, 0) / seeds / n / seconds,
     bytesPerMemberPerSec: runs.reduce((a, r) => a + r.bytes, 0) / seeds / n / seconds,
   };
