@@ -31,7 +31,11 @@ function once(seed) {
         ? new RaftNode(id, RAFT_DEFAULTS, serverIds)
         : new RaftClient(id, {
             servers: serverIds,
-            nextOp: (random, seq) => ({ op: "put", key: `k${Math.floor(random() * 64)}`, value: `${id}.${seq}` }),
+            nextOp: (random, seq) => ({
+              op: "put",
+              key: `k${Math.floor(random() * 64)}`,
+              value: `${id}.${seq}`,
+            }),
             attemptTimeoutMs: 200,
             opTimeoutMs: 2000,
             backoffMsMin: 10,
@@ -44,7 +48,8 @@ function once(seed) {
   sim.run(virtualMs);
   const wallMs = performance.now() - t0;
   let ok = 0;
-  for (const { event } of sim.events()) if (event.type === "kvReturn" && event.status === "ok") ok++;
+  for (const { event } of sim.events())
+    if (event.type === "kvReturn" && event.status === "ok") ok++;
   let commit = 0;
   for (const id of serverIds) commit = Math.max(commit, sim.node(id)?.inspect().commitIndex ?? 0);
   return { wallMs, ok, commit, delivered: sim.counters().delivered };
