@@ -82,6 +82,44 @@ describe("cohort start", () => {
     for (let i = 0; i < 3; i++) expect(await portFree(basePort + i)).toBe(true);
   });
 
+  it("nodes stop by themselves when cohort start is killed (no orphans)", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "cohort-start-"));
+    const basePort = await freeBasePort(2);
+    const run = cohort([
+      "start",
+      "--json",
+      "--nodes",
+      "2",
+      "--base-port",
+      String(basePort),
+      "--data",
+      dataDir,
+    ]);
+    await until(
+      () => (run.out().match(/"kind":"ready"/g) ?? []).length === 2,
+      45_000,
+      "two ready lines",
+    );
+    const pids = run
+      .out()
+      .split("\n")
+      .map(parseNodeLine)
+      .flatMap((l) => (l?.kind === "ready" ? [l.pid] : []));
+    expect(pids).toHaveLength(2);
+    run.child.kill("SIGKILL");
+    await run.exit;
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await until(() => pids.every((pid) => !alive(pid)), 20_000, "the nodes to exit");
+    for (let i = 0; i < 2; i++) expect(await portFree(basePort + i)).toBe(true);
+  });
+
   it("--json streams node lines and ends with a summary; --duration stops it", async () => {
     dataDir = mkdtempSync(join(tmpdir(), "cohort-start-"));
     const basePort = await freeBasePort(2);

@@ -157,9 +157,13 @@ async function runStart(s: StartSettings): Promise<number> {
   launched = true;
   screen.begin();
   await new Promise<void>((done) => {
-    process.once("SIGINT", () => done());
-    process.once("SIGTERM", () => done());
-    if (s.durationS !== undefined) setTimeout(done, s.durationS * 1000).unref();
+    const finish = (): void => {
+      stopping = true;
+      done();
+    };
+    process.once("SIGINT", finish);
+    process.once("SIGTERM", finish);
+    if (s.durationS !== undefined) setTimeout(finish, s.durationS * 1000).unref();
   });
   stopping = true;
   const codes = await cluster.stop(3_000);

@@ -177,7 +177,12 @@ export class Cluster {
   }
 
   private spawnNode(id: NodeId): void {
-    const child = spawn(process.execPath, this.argsFor(id), { stdio: ["pipe", "pipe", "pipe"] });
+    // Own process group: a Ctrl-C at the terminal reaches the launcher, which stops the
+    // nodes in order, not every node at once; a launcher that dies closes their stdin.
+    const child = spawn(process.execPath, this.argsFor(id), {
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     this.children[id] = child;
     const logs = this.logLines[id] ?? [];
     this.logLines[id] = logs;
