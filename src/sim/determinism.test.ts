@@ -84,7 +84,7 @@ describe("determinism", () => {
     const arrivals = (withFault: boolean) => {
       const { sim, logs, send } = probeCluster({
         seed: 5,
-        network: { latency: { kind: "uniform", minMs: 1, maxMs: 50 } },
+        network: { latency: { kind: "uniform", minMs: 1, maxMs: 50 }, duplicateProbability: 0.3 },
       });
       if (withFault) sim.loss({ probability: 0.5, nodes: [2] });
       for (let i = 0; i < 20; i++) {
@@ -99,7 +99,7 @@ describe("determinism", () => {
     };
     const plain = arrivals(false);
     const faulty = arrivals(true);
-    expect(plain.toNode1.length).toBe(20);
+    expect(plain.toNode1.length).toBeGreaterThan(20);
     expect(faulty.toNode2).toBeLessThan(plain.toNode2);
     expect(faulty.toNode1).toEqual(plain.toNode1);
   });

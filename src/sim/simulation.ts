@@ -589,16 +589,19 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     const rng = this.netRng;
     const lost = link.lossProbability > 0 && rng.next() < link.lossProbability;
     const delay = sampleDelay(link, rng);
-    const duplicated = link.duplicateProbability > 0 && rng.next() < link.duplicateProbability;
+    // The network stream's draws for a message never depend on active faults.
+    const copyDelay =
+      link.duplicateProbability > 0 && rng.next() < link.duplicateProbability
+        ? sampleDelay(link, rng)
+        : -1;
     if (this.messageFaults.any) {
-      this.sendUnderFaults(from, to, msg, link, delay, lost, duplicated);
+      this.sendUnderFaults(from, to, msg, link, delay, lost, copyDelay);
     } else if (lost) {
       this.drop(from, to, R_LOSS, msg);
       return;
     } else {
       this.scheduleDelivery(from, to, msg, now + delay, COPY_NONE);
-      if (duplicated)
-        this.scheduleCopy(from, to, msg, now + sampleDelay(link, rng), COPY_DUPLICATE);
+      if (copyDelay >= 0) this.scheduleCopy(from, to, msg, now + copyDelay, COPY_DUPLICATE);
     }
     const r = this.ringNext;
     this.ringFrom[r] = from;
@@ -833,7 +836,7 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
     link: CompiledLink,
     delay: number,
     lost: boolean,
-    duplicated: boolean,
+    copyDelay: number,
   ): void {
     const f = this.messageFaults;
     const blocked = f.blocked(from, to);
@@ -859,7 +862,9 @@ export class Simulation<M, T = string> implements EnvHost<M, T> {
       this.scheduleDelivery(from, to, msg, now + delay + extra, COPY_NONE);
     }
     const dupP = Math.max(f.duplicateProbability[from]!, f.duplicateProbability[to]!);
-    if (duplicated || (dupP > 0 && rng.next() < dupP)) {
+    if (copyDelay >= 0) {
+      this.scheduleCopy(from, to, msg, now + extra + copyDelay, COPY_DUPLICATE);
+    } else if (dupP > 0 && rng.next() < dupP) {
       this.scheduleCopy(from, to, msg, now + extra + sampleDelay(link, rng), COPY_DUPLICATE);
     }
     const replayP = f.replayProbability[to]!;
