@@ -1,4 +1,5 @@
 import { checkCausal } from "./causal.js";
+import { checkConvergence } from "./convergence.js";
 import type { History } from "./history.js";
 import { checkLinearizable } from "./linearizable/check.js";
 import { checkLinearizableParallel } from "./linearizable/parallel.js";
@@ -24,14 +25,6 @@ export interface CheckOutcome {
   readonly counterexample?: unknown;
   /** The checker's full result. */
   readonly result: unknown;
-}
-
-/** A checker that is not in this build yet: a usage error, not a verdict. */
-export class CheckerUnavailable extends Error {
-  override readonly name = "CheckerUnavailable";
-  constructor(readonly checker: CheckerName) {
-    super(`--checker ${checker} is not available yet`);
-  }
 }
 
 /** Options shared by every checker. */
@@ -87,8 +80,10 @@ export async function runChecker(
       const cx = { guarantees: r.guarantees, combined: r.combined, thinAirReads: r.thinAirReads };
       return outcome(checker, r, r.verdict === "violation" ? cx : undefined);
     }
-    case "convergence":
-      throw new CheckerUnavailable("convergence");
+    case "convergence": {
+      const r = checkConvergence(history, model, { timeoutMs: options.timeoutMs });
+      return outcome(checker, r, r.violation);
+    }
     case "causal": {
       const r = checkCausal(history, { initial: initialValue(model) });
       return outcome(checker, r, r.verdict === "violation" ? r.models : undefined);

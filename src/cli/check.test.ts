@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -51,6 +51,15 @@ describe("cohort check", () => {
     expect(part!.linearized.length).toBeGreaterThan(0);
     expect(part!.stuck.length).toBeGreaterThan(0);
     expect(lines[1]!.counterexample).toBeUndefined();
+  });
+
+  it("--report writes one self-contained HTML file per history", () => {
+    const dir = join(tmp, "reports");
+    const r = cohort(etcd("000"), "--model", "etcd", "--report", dir);
+    expect(r.code).toBe(1);
+    const html = readFileSync(join(dir, "etcd_000.log.html"), "utf8");
+    expect(html.toLowerCase()).toContain("<!doctype html>");
+    expect(html).not.toMatch(/<script[^>]+src=/);
   });
 
   it("exits 2 (unknown, never a guess) when the timeout comes first", () => {

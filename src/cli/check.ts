@@ -7,9 +7,11 @@ import type { History } from "../check/history.js";
 import type { AnyModel } from "../check/model.js";
 import { MODELS } from "../check/models/index.js";
 import { isModelPath, resolveModel } from "../check/models/resolve.js";
+import type { AnyCheckResult } from "../check/report/index.js";
+import { writeReport } from "../check/report/index.js";
 import type { Verdict } from "../check/result.js";
 import type { CheckerName, CheckOutcome } from "../check/run.js";
-import { CHECKERS, CheckerUnavailable, runChecker } from "../check/run.js";
+import { CHECKERS, runChecker } from "../check/run.js";
 import { type Command, EXIT, parseFlags, UsageError } from "./command.js";
 
 /** `cohort check` exit codes: usage errors exit 3 here, like bad input (issue 3). */
@@ -133,7 +135,6 @@ function badInputMessage(file: string, error: unknown): string | undefined {
   if (error instanceof HistoryError) return error.at(file);
   if (error instanceof Error && error.name === "ReadWriteShapeError")
     return `${file}: ${error.message}`;
-  if (error instanceof CheckerUnavailable) return error.message;
   return undefined;
 }
 
@@ -165,6 +166,11 @@ async function checkFile(file: string, s: Settings): Promise<number> {
       })
     : formatOutcome(file, s, outcome, history);
   process.stdout.write(`${line}\n`);
+  if (s.reportDir !== undefined) {
+    const result = outcome.result as AnyCheckResult;
+    const path = await writeReport(s.reportDir, history, s.model, result, { name: file });
+    if (!s.json) process.stdout.write(`  report: ${path}\n`);
+  }
   return exitFor(outcome.verdict);
 }
 
@@ -207,12 +213,6 @@ export const checkCommand: Command = {
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       process.stderr.write(`cohort check: ${error.message}\n`);
-      return CHECK_EXIT.badInput;
-    }
-    if (settings.reportDir !== undefined) {
-      process.stderr.write(
-        "cohort check: --report is not available yet (the HTML report is being written)\n",
-      );
       return CHECK_EXIT.badInput;
     }
     let code: number = EXIT.ok;
