@@ -7,7 +7,7 @@ import { checkNat, checkTagged, firstProblem, isRecord } from "../../core/valida
  * A small protocol that exercises everything a host does, for the host's own
  * tests: each node pings its peers every `pingEveryMs` (timers, sends) and
  * answers pings (delivery); it emits `heard`/`silent` when a peer starts or
- * stops answering, `firstTick` when its first timer fires, and `boot` with the
+ * stops answering (and `heard` again when a peer's ping numbers restart), `firstTick` when its first timer fires, and `boot` with the
  * boot count it read from storage (written, and synced when `syncBoots`).
  */
 export type ProbeMsg =
@@ -31,6 +31,7 @@ class ProbeNode implements ProtocolNode<ProbeMsg, "tick"> {
   private ticked = false;
   private readonly lastHeardMs = new Map<NodeId, number>();
   private readonly silent = new Set<NodeId>();
+  private readonly lastPingSeq = new Map<NodeId, number>();
 
   constructor(private readonly config: ProbeConfig) {}
 
@@ -74,9 +75,15 @@ class ProbeNode implements ProtocolNode<ProbeMsg, "tick"> {
       this.env.emit({ type: "bye", peer: from });
       return;
     }
-    if (!this.lastHeardMs.has(from) || this.silent.has(from)) {
+    // A ping numbered no higher than the last one from that peer: it restarted.
+    const lastSeq = this.lastPingSeq.get(from);
+    const restarted = msg.type === "ping" && lastSeq !== undefined && msg.seq <= lastSeq;
+    if (msg.type === "ping") this.lastPingSeq.set(from, msg.seq);
+    if (!this.lastHeardMs.has(from) || this.silent.has(from) || restarted) {
       this.silent.delete(from);
-      this.env.emit({ type: "heard", peer: from });
+      this.env.emit(
+        restarted ? { type: "heard", peer: from, restarted } : { type: "heard", peer: from },
+      );
     }
     this.lastHeardMs.set(from, this.env.now());
   }
