@@ -36,7 +36,7 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
       this.peers.length <= this.config.peerCountMax,
       () => `heartbeat: ${this.peers.length} peers exceed peerCountMax ${this.config.peerCountMax}`,
     );
-    const size = Math.max(env.self, ...env.cluster) + 1;
+    const size = env.cluster.reduce((m, id) => Math.max(m, id), env.self) + 1;
     this.lastHeardMs = new Float64Array(size).fill(Number.NaN);
     this.suspected = new Uint8Array(size);
     // A fresh start gives every peer a full deadline before it can be suspected.
