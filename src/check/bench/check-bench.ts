@@ -9,6 +9,7 @@ import { MODELS } from "../models/index.js";
 import type { Verdict } from "../result.js";
 import { generateHistory, kvExecutor } from "../testing/generate.js";
 import { sharedHistories } from "../testing/paths.js";
+import { stressHistory } from "../testing/stress.js";
 
 /** Porcupine's times on this kind of machine (2 cores), from issue 3, in ms. */
 export const PORCUPINE_MS = {
@@ -132,38 +133,6 @@ function expectedVerdicts(root: string): Map<string, Verdict> {
     /^\| ((?:jepsen|kv)\/\S+) \|.*\| (linearizable|not-linearizable) \|$/gm,
   );
   return new Map([...rows].map((m) => [m[1]!, m[2] === "linearizable" ? "ok" : "violation"]));
-}
-
-/** A register written by 24 clients at once that all time out, then read: no search can finish it. */
-function stressHistory(): History {
-  const ops: History[number][] = [];
-  const writers = 24;
-  for (let i = 0; i < writers; i++) {
-    ops.push({
-      id: i,
-      process: i,
-      f: "write",
-      input: i,
-      output: undefined,
-      status: "info",
-      call: i,
-      ret: Number.POSITIVE_INFINITY,
-    });
-  }
-  for (let j = 0; j < 40; j++) {
-    const id = writers + j;
-    ops.push({
-      id,
-      process: 100 + j,
-      f: "read",
-      input: null,
-      output: j % 3 === 0 ? -1 : (j * 7) % writers,
-      status: "ok",
-      call: 100 + 2 * j,
-      ret: 101 + 2 * j,
-    });
-  }
-  return ops;
 }
 
 /**

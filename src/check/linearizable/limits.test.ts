@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { MODELS } from "../models/index.js";
+import { stressHistory } from "../testing/stress.js";
+import { checkLinearizable } from "./check.js";
+
+const register = MODELS.get("register")!;
+
+describe("limits: unknown, never a guess", () => {
+  it("a timeout ends the search with unknown (timeout) on time, with the prefix found so far", () => {
+    const t0 = performance.now();
+    const r = checkLinearizable(stressHistory(), register, { timeoutMs: 100 });
+    const ms = performance.now() - t0;
+    expect(r.verdict).toBe("unknown");
+    expect(r.partitions[0]!.reason).toBe("timeout");
+    expect(r.partitions[0]!.stuck).toEqual([]);
+    expect(r.partitions[0]!.linearized.length).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(2_000);
+  });
+
+  it("the cache budget ends the search with unknown (memory) instead of growing", () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const r = checkLinearizable(stressHistory(), register, {
+      cacheBytesMax: 4 << 20,
+      timeoutMs: 30_000,
+    });
+    expect(r.verdict).toBe("unknown");
+    expect(r.partitions[0]!.reason).toBe("memory");
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 << 20);
+  });
+
+  it("the same history without the impossible reads is decided quickly", () => {
+    const writesOnly = stressHistory().filter((op) => op.f === "write");
+    expect(checkLinearizable(writesOnly, register, { timeoutMs: 5_000 }).verdict).toBe("ok");
+  });
+});
