@@ -41,6 +41,7 @@ export function antiEntropySvg(curves: AntiEntropyCurves): string {
   parts.push(legend(modes));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="13">`,
+    `<title>Anti-entropy: fraction of susceptible sites by cycle for push, pull and push-pull, simulated and by the paper's recurrences</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${M.left}" y="24" font-size="15" font-weight="bold">Anti-entropy: fraction of susceptible sites by cycle (n = ${curves.n.toLocaleString("en")}, one run, seed 1)</text>`,
     ...parts,
