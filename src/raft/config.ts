@@ -26,6 +26,8 @@ export interface RaftConfig {
   readonly replicateStallTicks: number;
   /** A node snapshots its state machine and drops the log it covers once this many entries were applied since the last snapshot. */
   readonly snapshotEntries: number;
+  /** InstallSnapshot carries at most this many key-value pairs per chunk (at most 4096). */
+  readonly snapshotChunkPairs: number;
   /** The leader refuses new writes while this many entries are uncommitted. */
   readonly uncommittedEntriesMax: number;
   /** The leader refuses new reads while this many are waiting. */
@@ -52,6 +54,9 @@ export interface RaftConfig {
   readonly unsafeLeaderReads: boolean;
 }
 
+/** The most key-value pairs one InstallSnapshot chunk may carry (what `validate` accepts). */
+export const SNAPSHOT_CHUNK_PAIRS_MAX = 4096;
+
 /** Defaults for a LAN cluster: 10 ms ticks, 100–200 ms election timeouts, heartbeats every 10 ms. */
 export const RAFT_DEFAULTS: RaftConfig = {
   tickMs: 10,
@@ -65,6 +70,7 @@ export const RAFT_DEFAULTS: RaftConfig = {
   inflightBytesMax: 512 * 1024,
   replicateStallTicks: 3,
   snapshotEntries: 1024,
+  snapshotChunkPairs: 256,
   uncommittedEntriesMax: 4096,
   pendingReadsMax: 4096,
   sessionsMax: 1024,
@@ -85,6 +91,7 @@ const POSITIVE_INTEGERS = [
   "inflightBytesMax",
   "replicateStallTicks",
   "snapshotEntries",
+  "snapshotChunkPairs",
   "uncommittedEntriesMax",
   "pendingReadsMax",
   "sessionsMax",
@@ -100,6 +107,9 @@ export function checkRaftConfig(config: RaftConfig): string | undefined {
     if (!Number.isSafeInteger(value) || value < 1) {
       return `${field}: expected a positive integer, got ${String(value)}`;
     }
+  }
+  if (config.snapshotChunkPairs > SNAPSHOT_CHUNK_PAIRS_MAX) {
+    return `snapshotChunkPairs: expected at most ${SNAPSHOT_CHUNK_PAIRS_MAX}, got ${config.snapshotChunkPairs}`;
   }
   if (config.heartbeatTicks >= config.electionTicks) {
     return `heartbeatTicks: expected below electionTicks (${config.electionTicks}), got ${config.heartbeatTicks}`;

@@ -44,8 +44,12 @@ describe("message validation", () => {
         term: 3,
         lastIncludedIndex: 9,
         lastIncludedTerm: 2,
-        state: { data: [["k", "v"]], sessions: [[7, 2, { op: "put" }]] },
+        offset: 0,
+        pairs: [["k", "v"]],
+        sessions: [[7, 2, { op: "put" }]],
+        done: true,
       },
+      { type: "installSnapshotOk", term: 3, lastIncludedIndex: 9, nextOffset: 256 },
       { type: "kv", msgId: 1, clientId: 7, seq: 1, op: { op: "get", key: "k" } },
       { type: "kvOk", inReplyTo: 1, result: { op: "get", value: null } },
       {
@@ -65,7 +69,7 @@ describe("message validation", () => {
       [42, "message: expected an object, got 42"],
       [
         { type: "vote" },
-        'type: expected one of preVote, preVoteOk, requestVote, requestVoteOk, appendEntries, appendEntriesOk, heartbeat, heartbeatOk, installSnapshot, timeoutNow, kv, kvOk, error, got "vote"',
+        'type: expected one of preVote, preVoteOk, requestVote, requestVoteOk, appendEntries, appendEntriesOk, heartbeat, heartbeatOk, installSnapshot, installSnapshotOk, timeoutNow, kv, kvOk, error, got "vote"',
       ],
       [
         { type: "preVote", term: -1, lastLogIndex: 0, lastLogTerm: 0 },
@@ -105,9 +109,12 @@ describe("message validation", () => {
           term: 3,
           lastIncludedIndex: 9,
           lastIncludedTerm: 2,
-          state: { data: [["k", 5]], sessions: [] },
+          offset: 0,
+          pairs: [["k", 5]],
+          sessions: [],
+          done: false,
         },
-        "state.data[0]: expected [key, value] strings, got an array of 2",
+        "chunk.data[0]: expected [key, value] strings, got an array of 2",
       ],
       [
         { type: "error", inReplyTo: 1, code: 11, text: "x", definite: true, leader: "n1" },

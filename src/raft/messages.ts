@@ -8,6 +8,7 @@ import {
   firstProblem,
   isRecord,
 } from "../core/validate.js";
+import { SNAPSHOT_CHUNK_PAIRS_MAX } from "./config.js";
 import {
   type KvCommand,
   type KvLimits,
@@ -76,15 +77,27 @@ export type RaftPeerMessage =
     }
   | { readonly type: "heartbeatOk"; readonly term: number; readonly readSeq: number }
   /**
-   * The leader's snapshot, for a follower that needs entries the leader has
-   * compacted away. Answered with `appendEntriesOk` (success, index = lastIncludedIndex).
+   * One chunk of the leader's snapshot, for a follower that needs entries the
+   * leader has compacted away: the key-value pairs from `offset`, and with the
+   * last chunk (`done`) the client sessions. A chunk is answered with
+   * `installSnapshotOk` (the next offset the follower expects); the last with
+   * `appendEntriesOk` (success, index = the follower's commit index).
    */
   | {
       readonly type: "installSnapshot";
       readonly term: number;
       readonly lastIncludedIndex: number;
       readonly lastIncludedTerm: number;
-      readonly state: KvSnapshot;
+      readonly offset: number;
+      readonly pairs: KvSnapshot["data"];
+      readonly sessions: KvSnapshot["sessions"];
+      readonly done: boolean;
+    }
+  | {
+      readonly type: "installSnapshotOk";
+      readonly term: number;
+      readonly lastIncludedIndex: number;
+      readonly nextOffset: number;
     }
   /** Leadership transfer: campaign now, skipping pre-vote. */
   | { readonly type: "timeoutNow"; readonly term: number };
@@ -134,6 +147,7 @@ const PEER_TYPES = [
   "heartbeat",
   "heartbeatOk",
   "installSnapshot",
+  "installSnapshotOk",
   "timeoutNow",
 ] as const;
 const CLIENT_TYPES = ["kv", "kvOk", "error"] as const;
@@ -216,11 +230,24 @@ function peerProblem(
       return firstProblem(checkNat(msg, "commit"), checkNat(msg, "readSeq"));
     case "heartbeatOk":
       return checkNat(msg, "readSeq");
-    case "installSnapshot":
+    case "installSnapshot": {
+      const pairs = msg.pairs;
+      const chunk =
+        Array.isArray(pairs) && pairs.length > SNAPSHOT_CHUNK_PAIRS_MAX
+          ? `pairs: expected at most ${SNAPSHOT_CHUNK_PAIRS_MAX} items, got ${pairs.length}`
+          : undefined;
       return (
-        firstProblem(checkNat(msg, "lastIncludedIndex"), checkNat(msg, "lastIncludedTerm")) ??
-        kvSnapshotProblem(msg.state)
+        firstProblem(
+          checkNat(msg, "lastIncludedIndex"),
+          checkNat(msg, "lastIncludedTerm"),
+          checkNat(msg, "offset"),
+          checkBoolean(msg, "done"),
+          chunk,
+        ) ?? kvSnapshotProblem({ data: msg.pairs, sessions: msg.sessions }, "chunk")
       );
+    }
+    case "installSnapshotOk":
+      return firstProblem(checkNat(msg, "lastIncludedIndex"), checkNat(msg, "nextOffset"));
     default:
       return undefined;
   }

@@ -97,6 +97,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   /** Leadership transfer in progress: the target, and leader ticks since it began. */
   private transferee: NodeId | null = null;
   private transferElapsed = 0;
+  /** A snapshot arriving in chunks: its index and term and the pairs so far. */
+  private incoming:
+    | { index: number; term: number; pairs: (readonly [string, string])[] }
+    | undefined;
   private readonly kv: KvStateMachine;
 
   /**
@@ -534,6 +538,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       case "requestVoteOk":
       case "appendEntriesOk":
       case "heartbeatOk":
+      case "installSnapshotOk":
         return;
       default:
         assertNever(msg, "message");
@@ -564,6 +569,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       case "requestVote":
       case "appendEntriesOk":
       case "heartbeatOk":
+      case "installSnapshotOk":
         return;
       default:
         assertNever(msg, "message");
@@ -586,6 +592,9 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
         return;
       case "heartbeatOk":
         this.handleHeartbeatResponse(from, msg);
+        return;
+      case "installSnapshotOk":
+        this.handleSnapshotProgress(from, msg);
         return;
       case "timeoutNow":
       case "preVote":
@@ -675,24 +684,63 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   }
 
   /** Installs the leader's snapshot unless this node already committed past it (thesis §5.2). */
+  /**
+   * Collects the leader's snapshot chunk by chunk, then installs it, unless
+   * this node already committed past it (thesis §5.3). Chunks out of order are
+   * answered with the offset expected, so the leader resends from there.
+   */
   private handleInstallSnapshot(
     from: NodeId,
     msg: Extract<RaftPeerMessage, { type: "installSnapshot" }>,
   ): void {
     const index = msg.lastIncludedIndex;
-    if (index > this.commitIndex) {
-      this.log.installSnapshot({
-        index,
-        term: msg.lastIncludedTerm,
-        state: msg.state as unknown as StoredValue,
-      });
-      this.restoreState(msg.state, index);
+    if (index <= this.commitIndex) {
+      this.incoming = undefined;
+      this.ackAppend(from, this.commitIndex);
+      return;
     }
-    this.send(from, {
+    if (msg.offset === 0) this.incoming = { index, term: msg.lastIncludedTerm, pairs: [] };
+    const incoming = this.incoming;
+    const expected =
+      incoming?.index === index && incoming.term === msg.lastIncludedTerm
+        ? incoming.pairs.length
+        : 0;
+    if (incoming === undefined || msg.offset !== expected) {
+      this.send(from, {
+        type: "installSnapshotOk",
+        term: this.term,
+        lastIncludedIndex: index,
+        nextOffset: expected,
+      });
+      return;
+    }
+    for (const pair of msg.pairs) incoming.pairs.push(pair);
+    if (!msg.done) {
+      this.send(from, {
+        type: "installSnapshotOk",
+        term: this.term,
+        lastIncludedIndex: index,
+        nextOffset: incoming.pairs.length,
+      });
+      return;
+    }
+    const state: KvSnapshot = { data: incoming.pairs, sessions: msg.sessions };
+    this.incoming = undefined;
+    this.log.installSnapshot({
+      index,
+      term: msg.lastIncludedTerm,
+      state: state as unknown as StoredValue,
+    });
+    this.restoreState(state, index);
+    this.ackAppend(from, this.commitIndex);
+  }
+
+  private ackAppend(to: NodeId, index: number): void {
+    this.send(to, {
       type: "appendEntriesOk",
       term: this.term,
       success: true,
-      index: this.commitIndex,
+      index,
       conflictTerm: 0,
       conflictIndex: 0,
     });
@@ -770,15 +818,39 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       () => `raft: n${peer} needs ${pr.next}, compacted but no snapshot`,
     );
     if (pr.state === "replicate") pr.becomeProbe();
+    if (pr.snapshotIndex !== snapshot.index) {
+      pr.snapshotIndex = snapshot.index;
+      pr.snapshotOffset = 0;
+    }
+    const state = snapshot.state as unknown as KvSnapshot;
+    const offset = Math.min(pr.snapshotOffset, state.data.length);
+    const pairs = state.data.slice(offset, offset + this.config.snapshotChunkPairs);
+    const done = offset + pairs.length >= state.data.length;
     this.send(peer, {
       type: "installSnapshot",
       term: this.term,
       lastIncludedIndex: snapshot.index,
       lastIncludedTerm: snapshot.term,
-      state: snapshot.state as unknown as KvSnapshot,
+      offset,
+      pairs,
+      sessions: done ? state.sessions : [],
+      done,
     });
     pr.probeSent = true;
     return false;
+  }
+
+  private handleSnapshotProgress(
+    from: NodeId,
+    msg: Extract<RaftPeerMessage, { type: "installSnapshotOk" }>,
+  ): void {
+    const pr = this.progress.get(from);
+    if (pr === undefined) return;
+    pr.recentActive = true;
+    if (msg.lastIncludedIndex !== pr.snapshotIndex) return;
+    pr.snapshotOffset = msg.nextOffset;
+    pr.probeSent = false;
+    this.sendAppends(from);
   }
 
   private handleAppendResponse(

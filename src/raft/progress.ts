@@ -19,6 +19,9 @@ export class Progress {
   recentActive = false;
   /** The highest ReadIndex round this follower acknowledged in the current term. */
   readSeqAcked = 0;
+  /** The snapshot being sent to this follower (its last included index) and the next pair to send. */
+  snapshotIndex = 0;
+  snapshotOffset = 0;
   /** Leader ticks since `match` last moved while entries were outstanding. */
   stallTicks = 0;
   /** Last index and size of each AppendEntries in flight, oldest first. */

@@ -25,7 +25,9 @@ export function formatMessage(msg: RaftMessage): string {
     case "heartbeatOk":
       return `heartbeatOk term=${msg.term} readSeq=${msg.readSeq}`;
     case "installSnapshot":
-      return `installSnapshot term=${msg.term} last=${msg.lastIncludedIndex}/${msg.lastIncludedTerm} keys=${msg.state.data.length} sessions=${msg.state.sessions.length}`;
+      return `installSnapshot term=${msg.term} last=${msg.lastIncludedIndex}/${msg.lastIncludedTerm} offset=${msg.offset} pairs=${msg.pairs.length} sessions=${msg.sessions.length}${msg.done ? " done" : ""}`;
+    case "installSnapshotOk":
+      return `installSnapshotOk term=${msg.term} last=${msg.lastIncludedIndex} next=${msg.nextOffset}`;
     case "timeoutNow":
       return `timeoutNow term=${msg.term}`;
     case "kv":

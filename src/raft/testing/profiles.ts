@@ -38,14 +38,14 @@ export const PROFILES: Readonly<Record<string, RunProfile>> = {
     isolateLeaderRate: 0.1,
     config: { appendEntriesMax: 2, electionTicks: 4 },
   },
-  /** Snapshots every 4 applied entries: compaction, InstallSnapshot to lagging and restarted nodes. */
+  /** Snapshots every 4 applied entries, sent 2 pairs per chunk: compaction, chunked InstallSnapshot to lagging and restarted nodes. */
   snapshot: {
     ...RANDOM_RUN_DEFAULTS,
     clients: 3,
     lossRate: 0.1,
     restartRate: 0.02,
     isolateLeaderRate: 0.02,
-    config: { snapshotEntries: 4 },
+    config: { snapshotEntries: 4, snapshotChunkPairs: 2 },
   },
   /** The paper's Raft (no pre-vote, no check-quorum), long partitions, four clients. */
   paper: {
