@@ -9,6 +9,17 @@
  * sim.run(10_000);
  * sim.traceHash(); sim.counters(); sim.events(); sim.violation();
  * ```
+ *
+ * - Determinism: same options + seed + calls → same run and `traceHash()`. Separate
+ *   PRNG streams (network, nemesis, buggify, one per node) keep a fault from shifting
+ *   the network's or the nodes' draws.
+ * - Faults (`FaultSpec`, checked by `checkFault`): crash, failstop, loss, buffer,
+ *   link, partition, delay, pause, clock, corrupt, duplicate, replay, disk, restart.
+ *   Each has an options object with units in the names; `durationMs` schedules the heal.
+ * - Every message ends delivered, dropped with one `DropReason`, or in flight.
+ *   Messages reach `onMessage` only after passing `validate`.
+ * - A handler that throws stops the run with a `Violation` (time, node, handler).
+ * - `keepTrace: true` keeps every event as a `TraceRecord` (JSONL via `traceLines()`).
  */
 export { assertFault, checkFault } from "./fault-check.js";
 export { linkProblem, networkProblem } from "./link-model.js";
