@@ -8,6 +8,7 @@ import {
   swimProtocol,
   timeoutFreeProtocol,
 } from "./detect/index.js";
+import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
 
 /**
@@ -23,6 +24,8 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   timeoutFreeProtocol,
   fuseProtocol,
   raftProtocol,
+  antiEntropyProtocol,
+  rumorProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

@@ -6,6 +6,7 @@ import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js
 import { detectPingScenario } from "./detect-ping.js";
 import { detectSwimScenario } from "./detect-swim.js";
 import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
+import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
 import { raftKvScenario } from "./raft-kv.js";
@@ -27,6 +28,8 @@ export const SCENARIOS: readonly AnyScenario[] = [
   detectTimeoutFreeScenario,
   detectFuseScenario,
   raftKvScenario,
+  gossipAntiEntropyScenario,
+  gossipRumorScenario,
 ];
 
 /** The scenario called `name`, or undefined. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { GOSSIP_DEFAULTS } from "../gossip/config.js";
+import type { MergeResult, WireEntry } from "../gossip/versioned-map.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
-import { GOSSIP_DEFAULTS } from "./config.js";
 import {
   gossipAntiEntropyScenario,
   gossipRumorScenario,
@@ -8,8 +9,7 @@ import {
   ScriptedAntiEntropyNode,
   ScriptedRumorNode,
   SETTLE_MS,
-} from "./scenarios.js";
-import type { MergeResult, WireEntry } from "./versioned-map.js";
+} from "./gossip.js";
 
 const ANTI_ENTROPY = { ...GOSSIP_DEFAULTS, mode: "pushpull" as const };
 

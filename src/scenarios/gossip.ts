@@ -1,17 +1,17 @@
 import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
-import type { RunView, Scenario } from "../sim/scenario.js";
-import { AntiEntropyNode } from "./anti-entropy.js";
-import { GOSSIP_DEFAULTS, type GossipConfig } from "./config.js";
+import { AntiEntropyNode } from "../gossip/anti-entropy.js";
+import { GOSSIP_DEFAULTS, type GossipConfig } from "../gossip/config.js";
 import {
   type AntiEntropyMessage,
   type RumorMessage,
   validateAntiEntropy,
   validateRumor,
-} from "./messages.js";
-import type { GossipReplica } from "./replica.js";
-import { RumorNode } from "./rumor.js";
-import type { MapValue } from "./versioned-map.js";
+} from "../gossip/messages.js";
+import type { GossipReplica } from "../gossip/replica.js";
+import { RumorNode } from "../gossip/rumor.js";
+import type { MapValue } from "../gossip/versioned-map.js";
+import type { RunView, Scenario } from "../sim/scenario.js";
 
 /** How the scenario nodes write: each node every `everyMs` (jittered) until its clock reads `untilMs`. */
 export const SCENARIO_WRITES = {
