@@ -28,6 +28,10 @@ const FORBIDDEN: { pattern: RegExp; why: string }[] = [
     pattern: /\bperformance\.now\b|\bprocess\.hrtime\b/,
     why: "reads the host clock (use env.now())",
   },
+  {
+    pattern: /from\s+["'](\.\.\/)+(sim|net|cli|scenarios|bench|registry)(\/|\.js)/,
+    why: "depends on a host or a layer above the protocols (DESIGN.md: protocols depend on core)",
+  },
 ];
 
 const SRC = join(import.meta.dirname, "..");
@@ -81,6 +85,8 @@ describe("protocol purity", () => {
       "const r = Math.random();",
       "setTimeout(() => {}, 5);",
       "const t = performance.now();",
+      'import { Simulation } from "../sim/index.js";',
+      'import { PROTOCOLS } from "../../registry.js";',
     ];
     for (const sample of samples) {
       const hit = FORBIDDEN.some(({ pattern }) => pattern.test(sample));
