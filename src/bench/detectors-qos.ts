@@ -64,6 +64,7 @@ export interface QosScenario {
 }
 
 const none = () => [];
+const QOS_WARMUP_MS = 2_000;
 
 /** The conditions: clean, 1/5/20% loss, log-normal jitter, a member paused 2 s now and then, a slow link, a partition. */
 export const QOS_SCENARIOS: readonly QosScenario[] = [
@@ -96,6 +97,19 @@ export const QOS_SCENARIOS: readonly QosScenario[] = [
       ],
     },
     faults: none,
+  },
+  {
+    // Lifeguard's slow member: everything it sends or receives takes 150 ms longer,
+    // more than SWIM's 80 ms probe timeout, so it misses acks and accuses healthy members.
+    name: "slow-node",
+    impaired: 1,
+    network: {},
+    faults: () => [
+      {
+        atMs: QOS_WARMUP_MS,
+        spec: { verb: "delay", nodes: [1], extraLatencyMs: 150, durationMs: 20_000 },
+      },
+    ],
   },
   {
     name: "partition",
@@ -136,7 +150,11 @@ export interface QosRow {
 }
 
 /** The timeline of one run. */
-export const QOS_TIMING = { warmupMs: 2_000, crashAtMs: 24_000, afterCrashMs: 16_000 } as const;
+export const QOS_TIMING = {
+  warmupMs: QOS_WARMUP_MS,
+  crashAtMs: 24_000,
+  afterCrashMs: 16_000,
+} as const;
 
 const ACCUSING = new Set(["suspect", "dead"]);
 const CLEARING = new Set(["trust", "join", "left"]);
