@@ -16,6 +16,8 @@ export interface NetLimits {
   readonly reconnectMsMax: number;
   /** How long an inbound connection may stay silent before its handshake arrives, in ms. */
   readonly handshakeMsMax: number;
+  /** Inbound connections open at once; one more is closed at once (`rejected.tooManyConnections`). */
+  readonly inboundConnectionsMax: number;
 }
 
 /** Defaults sized for small protocol messages on loopback. */
@@ -26,6 +28,7 @@ export const DEFAULT_LIMITS: NetLimits = {
   reconnectMsMin: 50,
   reconnectMsMax: 2_000,
   handshakeMsMax: 5_000,
+  inboundConnectionsMax: 1_024,
 };
 
 /** The first field of `limits` out of range, as `field: expected …, got …`, or undefined. */
@@ -37,6 +40,7 @@ export function checkLimits(limits: NetLimits): string | undefined {
     ["reconnectMsMin", 1, 60_000],
     ["reconnectMsMax", 1, 600_000],
     ["handshakeMsMax", 1, 600_000],
+    ["inboundConnectionsMax", 1, 1 << 20],
   ];
   for (const [field, min, max] of ranges) {
     const v = limits[field];

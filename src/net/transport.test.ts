@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { SILENT_LOGGER } from "../core/observe.js";
 import { DEFAULT_LIMITS, type NetLimits } from "./limits.js";
@@ -97,5 +98,22 @@ describe("TcpTransport", () => {
     await until(() => got.length === 1);
     expect(got).toEqual([{ small: 1 }]);
     expect(a.stats.dropped).toEqual({ tooLarge: 1, unknownPeer: 1 });
+  });
+
+  it("refuses inbound connections past inboundConnectionsMax, counted, and keeps the first", async () => {
+    const port = await freeBasePort(2);
+    const got: unknown[] = [];
+    const a = transport(0, port, []);
+    const b = transport(1, port, got, { inboundConnectionsMax: 1 });
+    await a.listen();
+    await b.listen();
+    a.connect();
+    await until(() => a.connectedPeers().length === 1);
+    const extra = connect({ host: "127.0.0.1", port: port + 1 });
+    extra.on("error", () => {});
+    await new Promise((resolve) => extra.on("close", resolve));
+    expect(b.stats.rejected).toEqual({ tooManyConnections: 1 });
+    a.send(1, { still: "served" });
+    await until(() => got.length === 1);
   });
 });

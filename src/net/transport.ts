@@ -143,6 +143,17 @@ export class TcpTransport {
   }
 
   private accept(socket: Socket): void {
+    const { inboundConnectionsMax } = this.options.limits;
+    if (this.inbound.size >= inboundConnectionsMax) {
+      countReason(this.stats.rejected, "tooManyConnections");
+      this.options.log.warn("connection refused; inboundConnectionsMax reached", {
+        remote: `${socket.remoteAddress}:${socket.remotePort}`,
+        reason: "tooManyConnections",
+        why: `${this.inbound.size} inbound connections open, at most ${inboundConnectionsMax}`,
+      });
+      socket.destroy();
+      return;
+    }
     const connection: InboundConnection = new InboundConnection(socket, {
       self: this.options.self,
       protocol: this.options.protocol,
