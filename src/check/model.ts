@@ -71,6 +71,14 @@ export interface Model<S> {
    */
   readOnly?(op: Operation): boolean;
   /**
+   * True when `op`, if it happens, leaves its part (`partitionKey`; the whole
+   * state for a model without parts) in the same state whatever that part
+   * held, and can happen in every state: a blind write. Optional; the
+   * linearizability search uses it to skip orders where an indeterminate
+   * write is overwritten at once. A wrong `true` gives wrong verdicts.
+   */
+  blindWrite?(op: Operation): boolean;
+  /**
    * For a `fail` operation: true when the failure is a definite outcome that
    * `step` judges (it ran and reported failure), false when the operation
    * never happened and the checkers drop it, as Jepsen and Knossos do. When

@@ -58,6 +58,11 @@ function zobristKeys(n: number): Int32Array {
  * nothing pending returned before its call, and it changes no state, so
  * moving it forward breaks neither real-time order nor any later step.
  *
+ * Overwritten guesses (ours too): an indeterminate blind write (`Model.blindWrite`)
+ * is never followed at once by a blind write of the same part. Any
+ * linearization with that pattern stays one without the indeterminate
+ * write (which may never have happened, and whose effect is erased at once).
+ *
  * Twins: indeterminate ops alike in function, key and input are taken in
  * call order (see `infoTwins`).
  *
@@ -109,6 +114,7 @@ export function searchLinearizable(
     }
   }
   const twin = infoTwins(ops);
+  const { blind, blindInfo, part } = blindWrites(ops, model);
   const best = new Int32Array(n);
   let bestDepth = 0;
   let bestDone = 0;
@@ -177,7 +183,12 @@ export function searchLinearizable(
       const op = (entry - 1) >> 1;
       const t = twin[op]!;
       const after =
-        t >= 0 && (bits[t >>> 5]! & (1 << (t & 31))) === 0 ? -1 : interner.next(state, op, ops);
+        (t >= 0 && (bits[t >>> 5]! & (1 << (t & 31))) === 0) ||
+        (blind[op] === 1 &&
+          depth > 0 &&
+          overwritesInfo(stackEntry[depth - 1]!, op, blindInfo, part))
+          ? -1
+          : interner.next(state, op, ops);
       if (after >= 0) {
         const word = op >>> 5;
         const bit = 1 << (op & 31);
@@ -292,6 +303,52 @@ function infoTwins(ops: readonly Operation[]): Int32Array {
     last.set(key, i);
   });
   return twin;
+}
+
+/**
+ * Blind writes (`Model.blindWrite`): `blind[i]` when op i sets its part
+ * whatever it held; `blindInfo[i]` when it is also indeterminate; `part[i]`
+ * numbers each op's part (all 0 without `partitionKey`).
+ */
+function blindWrites(
+  ops: readonly Operation[],
+  model: AnyModel,
+): { blind: Uint8Array; blindInfo: Uint8Array; part: Int32Array } {
+  const n = ops.length;
+  const blind = new Uint8Array(n);
+  const blindInfo = new Uint8Array(n);
+  const part = new Int32Array(n);
+  if (model.blindWrite === undefined) return { blind, blindInfo, part };
+  const parts = new Map<string | undefined, number>();
+  for (let i = 0; i < n; i++) {
+    const op = ops[i]!;
+    if (!model.blindWrite(op)) continue;
+    blind[i] = 1;
+    blindInfo[i] = op.status === "info" ? 1 : 0;
+    const key = model.partitionKey?.(op);
+    let k = parts.get(key);
+    if (k === undefined) {
+      k = parts.size;
+      parts.set(key, k);
+    }
+    part[i] = k;
+  }
+  return { blind, blindInfo, part };
+}
+
+/**
+ * True when the op on top of the stack (`topEntry`) is an indeterminate
+ * blind write that blind write `op` would overwrite at once: that order is
+ * never needed (see the module comment).
+ */
+function overwritesInfo(
+  topEntry: number,
+  op: number,
+  blindInfo: Uint8Array,
+  part: Int32Array,
+): boolean {
+  const top = (topEntry - 1) >> 1;
+  return blindInfo[top] === 1 && part[top] === part[op];
 }
 
 /** Vectors pay off with at least two parts, and cost too much memory with very many. */

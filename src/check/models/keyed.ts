@@ -107,5 +107,7 @@ export function keyed<S>(cell: Model<S>, name: string, summary: string): Model<K
   if (cell.validate !== undefined) model.validate = cell.validate.bind(cell);
   if (cell.keepFailed !== undefined) model.keepFailed = cell.keepFailed.bind(cell);
   if (cell.readOnly !== undefined) model.readOnly = cell.readOnly.bind(cell);
+  // A cell's blind write overwrites its own key, which is what blindWrite means for a keyed model.
+  if (cell.blindWrite !== undefined) model.blindWrite = cell.blindWrite.bind(cell);
   return model;
 }

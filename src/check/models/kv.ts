@@ -37,6 +37,7 @@ export const appendCell: Model<string> = {
   equal: (a, b) => a === b,
   hash: (s) => hashString(s),
   readOnly: (op) => op.f === "get",
+  blindWrite: (op) => op.f === "put",
   validate: kvProblem,
   describeState: (s) => showValue(s),
   describeOp: (op) => describeCall(op, op.f === "get" ? [] : [op.input], op.f === "get"),

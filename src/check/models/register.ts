@@ -43,6 +43,7 @@ function stepReadWrite(state: unknown, op: Operation): unknown {
 const registerBase = {
   init: (): unknown => null,
   readOnly: (op: Operation): boolean => op.f === "read",
+  blindWrite: (op: Operation): boolean => op.f === "write",
   equal: valueEqual,
   hash: valueHash,
   describeState: (state: unknown): string => (state === null ? "nil" : showValue(state)),
