@@ -51,6 +51,23 @@ describe("framing", () => {
     });
   });
 
+  it("a large frame in many small chunks arrives whole, once", () => {
+    const writer = new FrameWriter();
+    const body = Buffer.alloc(100_000, 7);
+    writer.append(2, body);
+    writer.append(2, Buffer.from("next"));
+    const bytes = writer.take();
+    const frames: number[] = [];
+    const decoder = new FrameDecoder(1 << 20);
+    for (let i = 0; i < bytes.length; i += 1000) {
+      expect(
+        decoder.push(bytes.subarray(i, i + 1000), (_b, start, end) => frames.push(end - start)),
+      ).toBeUndefined();
+    }
+    expect(frames).toEqual([100_001, 5]);
+    expect(decoder.bufferedBytes).toBe(0);
+  });
+
   it("buffers at most one partial frame", () => {
     const decoder = new FrameDecoder(100);
     const header = Buffer.alloc(4);

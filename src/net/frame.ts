@@ -32,7 +32,11 @@ export interface FrameError {
  * `FrameError` at the first bad header, after which it must not be fed.
  */
 export class FrameDecoder {
-  private pending: Buffer | undefined;
+  /** Bytes of an incomplete frame, as received; joined only once the frame is whole. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes the incomplete frame needs in all (header included), once its header is known. */
+  private neededBytes = 0;
   private streamOffset = 0;
 
   constructor(private readonly frameBytesMax: number) {}
@@ -42,9 +46,18 @@ export class FrameDecoder {
     chunk: Buffer,
     onFrame: (buf: Buffer, start: number, end: number) => void,
   ): FrameError | undefined {
-    const buf = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
-    this.pending = undefined;
+    let buf = chunk;
+    if (this.pending.length > 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      // A large frame arriving in many chunks is copied once, not once per chunk.
+      if (this.pendingBytes < this.neededBytes) return undefined;
+      buf = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
     let pos = 0;
+    this.neededBytes = FRAME_HEADER_BYTES;
     while (buf.length - pos >= FRAME_HEADER_BYTES) {
       const length = buf.readUInt32BE(pos);
       if (length === 0) return { reason: "empty", length, offset: this.streamOffset + pos };
@@ -52,18 +65,25 @@ export class FrameDecoder {
         return { reason: "oversized", length, offset: this.streamOffset + pos };
       }
       const end = pos + FRAME_HEADER_BYTES + length;
-      if (end > buf.length) break;
+      if (end > buf.length) {
+        this.neededBytes = FRAME_HEADER_BYTES + length;
+        break;
+      }
       onFrame(buf, pos + FRAME_HEADER_BYTES, end);
       pos = end;
     }
     this.streamOffset += pos;
-    if (pos < buf.length) this.pending = Buffer.from(buf.subarray(pos));
+    if (pos < buf.length) {
+      const rest = Buffer.from(buf.subarray(pos));
+      this.pending.push(rest);
+      this.pendingBytes = rest.length;
+    }
     return undefined;
   }
 
   /** Bytes received but not yet part of a whole frame. */
   get bufferedBytes(): number {
-    return this.pending?.length ?? 0;
+    return this.pendingBytes;
   }
 }
 
