@@ -324,11 +324,12 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       this.env.log.info("raft: leadership transfer timed out", { to: this.transferee });
       this.transferee = null;
     }
-    this.detectStalls();
+    // Heartbeats first: a probe sent after them is not resent by their answers.
     if (this.heartbeatElapsed >= this.config.heartbeatTicks) {
       this.heartbeatElapsed = 0;
       this.broadcastHeartbeat();
     }
+    this.detectStalls();
   }
 
   /** Check-quorum: true when a quorum (this leader included) was heard from since the last round; resets the round. */
@@ -806,7 +807,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     });
     const last = entries[entries.length - 1];
     if (pr.state === "replicate" && last !== undefined) pr.sentReplicate(last.index, bytes);
-    else pr.probeSent = true;
+    else pr.sentProbe();
     return pr.state === "replicate";
   }
 
@@ -836,7 +837,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       sessions: done ? state.sessions : [],
       done,
     });
-    pr.probeSent = true;
+    pr.sentProbe();
     return false;
   }
 
@@ -903,6 +904,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
 
   private broadcastHeartbeat(): void {
     for (const [peer, pr] of this.progress) {
+      pr.heartbeatsSinceProbe++;
       this.send(peer, {
         type: "heartbeat",
         term: this.term,
@@ -919,7 +921,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     const pr = this.progress.get(from);
     if (pr === undefined) return;
     pr.recentActive = true;
-    pr.probeSent = false;
+    // A probe lost on the way is resent once a heartbeat sent after it is answered.
+    if (pr.heartbeatsSinceProbe > 0) pr.probeSent = false;
     if (msg.readSeq > pr.readSeqAcked) pr.readSeqAcked = Math.min(msg.readSeq, this.readSeq);
     if (pr.match < this.log.lastIndex()) this.sendAppends(from);
     this.advanceReads();

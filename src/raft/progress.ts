@@ -13,8 +13,10 @@ export class Progress {
   match = 0;
   next: number;
   state: "probe" | "replicate" = "probe";
-  /** In probe state: an AppendEntries is out and unanswered. */
+  /** In probe state: an AppendEntries (or snapshot chunk) is out and unanswered. */
   probeSent = false;
+  /** Heartbeats sent since the probe: only the answer to a later heartbeat may resend it. */
+  heartbeatsSinceProbe = 0;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
   /** The highest ReadIndex round this follower acknowledged in the current term. */
@@ -46,6 +48,12 @@ export class Progress {
 
   inflightCount(): number {
     return this.inflight.length;
+  }
+
+  /** Marks a probe sent: no more until it is answered, or a later heartbeat is. */
+  sentProbe(): void {
+    this.probeSent = true;
+    this.heartbeatsSinceProbe = 0;
   }
 
   /** Records a pipelined AppendEntries ending at `last`. */

@@ -378,7 +378,7 @@ describe("InstallSnapshot in chunks", () => {
       if (!dropped && net.queue.some((e) => e.msg.type === "installSnapshot" && e.msg.offset > 0)) {
         net.drop((e) => e.msg.type === "installSnapshot");
         dropped = true;
-        ticks(net, [1], 1); // the next heartbeat round resends from the offset n3 expects
+        net.tick(1); // the answer to the next heartbeat resends from the offset n3 expects
         continue;
       }
       net.deliver();
