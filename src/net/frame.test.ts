@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FrameDecoder, FrameWriter } from "./frame.js";
 import { codec } from "./wire.js";
@@ -30,6 +31,41 @@ describe("framing", () => {
         error: undefined,
       });
     }
+  });
+
+  it("property: any frames, cut into any chunks, decode to the same frames in order", () => {
+    const frameArb = fc.record({
+      kind: fc.integer({ min: 0, max: 255 }),
+      body: fc.uint8Array({ maxLength: 300 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(frameArb, { maxLength: 20 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1 }),
+        (frames, cuts) => {
+          const writer = new FrameWriter(16);
+          for (const f of frames) writer.append(f.kind, f.body);
+          const bytes = writer.take();
+          const decoder = new FrameDecoder(1024);
+          const seen: { kind: number; body: Uint8Array }[] = [];
+          let pos = 0;
+          for (let i = 0; pos < bytes.length; i++) {
+            const size = cuts[i % cuts.length] ?? 1;
+            const error = decoder.push(bytes.subarray(pos, pos + size), (buf, start, end) =>
+              seen.push({
+                kind: buf[start] ?? -1,
+                body: new Uint8Array(buf.subarray(start + 1, end)),
+              }),
+            );
+            expect(error).toBeUndefined();
+            pos += size;
+          }
+          expect(seen).toEqual(frames.map((f) => ({ kind: f.kind, body: new Uint8Array(f.body) })));
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it("refuses an oversized frame from its header alone, naming length and offset", () => {
