@@ -12,7 +12,7 @@ function format(r: NetBenchResult): string {
     `  runs: ${r.runsPerSec.map(n).join(", ")}`,
     `  per CPU-second of the busier process: ${n(r.perCpuSecPerSec)} messages (median; what the pair sustains with a core each)`,
     `  per run, sender/receiver messages per CPU-second: ${r.cpuRuns.map((c) => `${n(c.senderPerCpuSec)}/${n(c.receiverPerCpuSec)}`).join(", ")}`,
-    `  ${r.frameBytes} bytes per message on the wire; ${r.dropped} dropped; window ${n(r.options.windowMessages)}, ${r.options.durationMs} ms per run`,
+    `  ${r.messageBytes} bytes per message on the wire (in ~64 KiB batch frames); ${r.dropped} dropped; window ${n(r.options.windowMessages)}, ${r.options.durationMs} ms per run`,
     `  target: >= ${n(TARGET_PER_SEC)}/s: ${r.deliveredPerSec >= TARGET_PER_SEC ? "met" : "NOT met"}`,
   ].join("\n");
 }

@@ -24,8 +24,8 @@ export interface NetBenchResult {
   readonly deliveredPerSec: number;
   /** Each run's figure, in run order. */
   readonly runsPerSec: readonly number[];
-  /** Bytes of one message on the wire (length header, kind, msgpack body) at a typical sequence number. */
-  readonly frameBytes: number;
+  /** Bytes of one message on the wire: its msgpack encoding (batch frames add 10 bytes per ~64 KiB). */
+  readonly messageBytes: number;
   /**
    * Median over runs of messages per CPU-second of the busier process: what the
    * pair sustains when each process has a core to itself. The wall-clock figure
@@ -105,7 +105,7 @@ export async function runNetBench(
     runsPerSec,
     perCpuSecPerSec: median(busier),
     cpuRuns,
-    frameBytes: 4 + 1 + codec.pack({ type: "d", n: 100_000 }).length,
+    messageBytes: codec.pack({ type: "d", n: 100_000 }).length,
     dropped,
     options,
   };
