@@ -1,0 +1,152 @@
+import type { Env, HostNotice, NodeId, ProtocolEvent, ProtocolNode } from "../core/index.js";
+import type { HeartbeatConfig, HeartbeatMsg, HeartbeatTimer } from "../detect/index.js";
+import { HeartbeatNode } from "../detect/index.js";
+import type { ElectionEvent } from "./events.js";
+
+/** The storage key of the highest epoch a node has seen. */
+export const EPOCH_KEY = "elect/epoch";
+
+/**
+ * The common half of every election node: it embeds the heartbeat failure
+ * detector (heartbeat messages and `tick`/`check` timers go to it, its
+ * `suspect`/`trust` events reach the host and `onSuspect`/`onTrust`), keeps
+ * the highest epoch seen in durable storage, and owns the node's leader
+ * belief, emitting the `ElectionEvent`s on every change.
+ *
+ * Guarantees: `epochSeen()` never decreases, across restarts too (it is
+ * synced before a new epoch is announced); `believe-leader` and `step-down`
+ * alternate; a `leader` event is emitted exactly when (leader, epoch) changes.
+ */
+export abstract class ElectionBase<A extends { readonly type: string }, TA extends string>
+  implements ProtocolNode<HeartbeatMsg | A, HeartbeatTimer | TA>
+{
+  protected env!: Env<HeartbeatMsg | A, HeartbeatTimer | TA>;
+  private readonly detector: HeartbeatNode;
+  private maxEpoch = 0;
+  private current: { leader: NodeId; epoch: number } | undefined;
+
+  constructor(detector: HeartbeatConfig) {
+    this.detector = new HeartbeatNode(detector);
+  }
+
+  start(env: Env<HeartbeatMsg | A, HeartbeatTimer | TA>, recovered: boolean): void {
+    this.env = env;
+    const stored = env.storage.get(EPOCH_KEY);
+    this.maxEpoch = typeof stored === "number" && Number.isSafeInteger(stored) ? stored : 0;
+    const emit = (event: ProtocolEvent) => {
+      if (event.type === "view") return;
+      env.emit(event);
+      const peer = event.peer;
+      if (typeof peer !== "number") return;
+      if (event.type === "suspect") this.onSuspect(peer);
+      if (event.type === "trust") this.onTrust(peer);
+    };
+    const inner: Env<HeartbeatMsg, HeartbeatTimer> = {
+      self: env.self,
+      cluster: env.cluster,
+      now: () => env.now(),
+      send: (to, msg) => env.send(to, msg),
+      setTimer: (afterMs, tag) => env.setTimer(afterMs, tag),
+      cancelTimer: (id) => env.cancelTimer(id),
+      random: () => env.random(),
+      buggify: (site) => env.buggify(site),
+      storage: env.storage,
+      emit,
+      log: env.log,
+      metrics: env.metrics,
+    };
+    this.detector.start(inner, recovered);
+    this.onStart(recovered);
+  }
+
+  onMessage(from: NodeId, msg: HeartbeatMsg | A): void {
+    if (msg.type === "heartbeat") this.detector.onMessage(from, msg as HeartbeatMsg);
+    else this.onElectionMessage(from, msg as A);
+  }
+
+  onTimer(tag: HeartbeatTimer | TA): void {
+    if (tag === "tick" || tag === "check") this.detector.onTimer(tag as HeartbeatTimer);
+    else this.onElectionTimer(tag as TA);
+  }
+
+  onNotice(notice: HostNotice): void {
+    this.detector.onNotice(notice);
+  }
+
+  /** The leader this node follows and its epoch, or undefined while it knows none. */
+  leader(): { readonly leader: NodeId; readonly epoch: number } | undefined {
+    return this.current;
+  }
+
+  /** The highest epoch this node has seen or announced. */
+  epochSeen(): number {
+    return this.maxEpoch;
+  }
+
+  /** Peers the embedded detector currently suspects, ascending. */
+  suspects(): NodeId[] {
+    return this.detector.suspects();
+  }
+
+  protected abstract onStart(recovered: boolean): void;
+  protected abstract onElectionMessage(from: NodeId, msg: A): void;
+  protected abstract onElectionTimer(tag: TA): void;
+  /** The detector began suspecting `peer`. */
+  protected abstract onSuspect(peer: NodeId): void;
+  /** The detector trusts `peer` again. */
+  protected abstract onTrust(peer: NodeId): void;
+
+  /** True when the detector does not suspect `peer` (always true of self). */
+  protected trusted(peer: NodeId): boolean {
+    return peer === this.env.self || !this.detector.suspects().includes(peer);
+  }
+
+  /** Records an epoch heard of; a higher one is kept durably. */
+  protected seeEpoch(epoch: number): void {
+    if (epoch <= this.maxEpoch) return;
+    this.maxEpoch = epoch;
+    this.env.storage.put(EPOCH_KEY, epoch);
+    this.env.storage.sync();
+  }
+
+  /** A fresh epoch, higher than any seen, kept durably before it is returned. */
+  protected nextEpoch(): number {
+    this.seeEpoch(this.maxEpoch + 1);
+    return this.maxEpoch;
+  }
+
+  /** Follows `leader` in `epoch` (itself when `leader` is self), emitting what changed. */
+  protected follow(leader: NodeId, epoch: number): void {
+    this.seeEpoch(epoch);
+    const was = this.current;
+    if (was !== undefined && was.leader === leader && was.epoch === epoch) return;
+    const self = this.env.self;
+    if (was?.leader === self) this.emitEvent({ type: "step-down", epoch: was.epoch });
+    this.current = { leader, epoch };
+    this.emitEvent({ type: "leader", leader, epoch });
+    if (leader === self) this.emitEvent({ type: "believe-leader", epoch });
+  }
+
+  /** Forgets the current leader (stepping down if it was this node). */
+  protected forget(): void {
+    const was = this.current;
+    if (was === undefined) return;
+    if (was.leader === this.env.self) this.emitEvent({ type: "step-down", epoch: was.epoch });
+    this.current = undefined;
+    this.emitEvent({ type: "leader-lost", epoch: was.epoch });
+  }
+
+  /** True when this node believes it leads. */
+  protected leading(): boolean {
+    return this.current?.leader === this.env.self;
+  }
+
+  /** Sends `msg` to every other member of the cluster. */
+  protected broadcast(msg: A): void {
+    for (const id of this.env.cluster) if (id !== this.env.self) this.env.send(id, msg);
+  }
+
+  private emitEvent(event: ElectionEvent): void {
+    this.env.emit(event);
+  }
+}

@@ -1,0 +1,154 @@
+import type { NodeId, TimerId } from "../../core/index.js";
+import { assertNever } from "../../core/index.js";
+import { ElectionBase } from "../base.js";
+import type { BullyConfig } from "./config.js";
+import type { BullyElectMsg, BullyTimer } from "./messages.js";
+
+type Phase = "idle" | "awaiting-answers" | "awaiting-coordinator";
+
+/**
+ * The bully election (Garcia-Molina 1982) on a heartbeat failure detector:
+ * the highest-ranked (largest id) live process leads. A node that suspects
+ * its leader (or has none) sends `election` to every higher node it trusts;
+ * any that answers takes over the election; if none answers within
+ * `answerTimeoutMs` the node leads a fresh epoch and says `coordinator` to
+ * all. A leader re-announces itself every `announceIntervalMs`; a node that
+ * hears a lower node claim leadership starts an election and bullies it.
+ *
+ * Guarantees: with a live, connected cluster and no faults for long enough,
+ * every node follows the highest live node in one epoch; a node only ever
+ * follows a higher epoch than the one it follows (or the same leader);
+ * with `holdDownMs > 0` a restarted node claims nothing until it has been up
+ * that long.
+ */
+export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
+  private phase: Phase = "idle";
+  private phaseTimer: TimerId | undefined;
+  private holdingDown = false;
+
+  constructor(private readonly config: BullyConfig) {
+    super(config.detector);
+  }
+
+  protected onStart(recovered: boolean): void {
+    this.env.setTimer(this.config.announceIntervalMs, "announce");
+    if (recovered && this.config.holdDownMs > 0) {
+      this.holdingDown = true;
+      this.env.setTimer(this.config.holdDownMs, "hold-down");
+      return;
+    }
+    this.startElection();
+  }
+
+  protected onElectionMessage(from: NodeId, msg: BullyElectMsg): void {
+    this.seeEpoch(msg.epoch);
+    const self = this.env.self;
+    switch (msg.type) {
+      case "election":
+        if (from > self || this.holdingDown) return;
+        if (this.leading()) {
+          this.env.send(from, { type: "coordinator", epoch: this.leader()?.epoch ?? 0 });
+          return;
+        }
+        this.env.send(from, { type: "answer", epoch: this.epochSeen() });
+        this.startElection();
+        return;
+      case "answer":
+        if (from < self || this.phase !== "awaiting-answers") return;
+        this.enter("awaiting-coordinator", this.config.coordinatorTimeoutMs, "coordinator-wait");
+        return;
+      case "coordinator":
+        this.onCoordinator(from, msg.epoch);
+        return;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  private onCoordinator(from: NodeId, epoch: number): void {
+    const current = this.leader();
+    if (from < this.env.self && !this.holdingDown) {
+      // A lower node claims: bully it (unless it is already ours in this epoch, a repeat).
+      this.startElection();
+      return;
+    }
+    if (current !== undefined && epoch < current.epoch) return; // stale
+    if (current !== undefined && epoch === current.epoch && from !== current.leader) return;
+    this.enter("idle");
+    this.follow(from, epoch);
+  }
+
+  protected onElectionTimer(tag: BullyTimer): void {
+    switch (tag) {
+      case "answer-wait":
+        this.phaseTimer = undefined;
+        if (this.phase === "awaiting-answers") this.takeOver();
+        return;
+      case "coordinator-wait":
+        this.phaseTimer = undefined;
+        if (this.phase === "awaiting-coordinator") {
+          this.phase = "idle";
+          this.startElection();
+        }
+        return;
+      case "announce":
+        this.env.setTimer(this.config.announceIntervalMs, "announce");
+        if (this.leading()) this.announce();
+        else if (this.leader() === undefined && this.phase === "idle") this.startElection();
+        return;
+      case "hold-down":
+        this.holdingDown = false;
+        if (this.leader() === undefined || (this.leader()?.leader ?? 0) < this.env.self) {
+          this.startElection();
+        }
+        return;
+      default:
+        assertNever(tag);
+    }
+  }
+
+  protected onSuspect(peer: NodeId): void {
+    if (this.leader()?.leader !== peer) return;
+    this.forget();
+    this.startElection();
+  }
+
+  protected onTrust(_peer: NodeId): void {
+    // A returning higher node runs its own election; a healed partition merges on the next announcement.
+  }
+
+  /** Starts (or keeps running) an election: ask every trusted higher node, or take over. */
+  private startElection(): void {
+    if (this.holdingDown || this.phase !== "idle") return;
+    const self = this.env.self;
+    const higher = this.env.cluster.filter((id) => id > self && this.trusted(id));
+    if (higher.length === 0) {
+      this.takeOver();
+      return;
+    }
+    const msg: BullyElectMsg = { type: "election", epoch: this.epochSeen() };
+    for (const id of higher) this.env.send(id, msg);
+    this.env.metrics.inc("bully.elections");
+    this.enter("awaiting-answers", this.config.answerTimeoutMs, "answer-wait");
+  }
+
+  private takeOver(): void {
+    this.enter("idle");
+    this.follow(this.env.self, this.nextEpoch());
+    this.announce();
+  }
+
+  private announce(): void {
+    const epoch = this.leader()?.epoch ?? 0;
+    this.broadcast({ type: "coordinator", epoch });
+  }
+
+  private enter(phase: Phase, afterMs?: number, tag?: BullyTimer): void {
+    if (this.phaseTimer !== undefined) this.env.cancelTimer(this.phaseTimer);
+    this.phaseTimer = undefined;
+    this.phase = phase;
+    if (afterMs !== undefined && tag !== undefined) {
+      this.phaseTimer = this.env.setTimer(afterMs, tag);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export { ElectionBase, EPOCH_KEY } from "./base.js";
+export type { BullyConfig } from "./bully/config.js";
+export { BULLY_DEFAULTS, checkBullyConfig } from "./bully/config.js";
+export type { BullyElectMsg, BullyMsg, BullyTimer } from "./bully/messages.js";
+export { validateBullyMsg } from "./bully/messages.js";
+export { BullyNode } from "./bully/node.js";
+export { bullyProtocol } from "./bully/protocol.js";
+export type { LeaderView } from "./check/liveness.js";
+export { livenessViolations, viewsAt } from "./check/liveness.js";
+export type { ElectionLifecycle, ElectionRun, ElectionTimedEvent } from "./check/run.js";
+export type { Reign, SplitBrainInterval, SplitBrainReport } from "./check/split-brain.js";
+export { reignsOf, splitBrainOf } from "./check/split-brain.js";
+export { ELECT_DETECTOR_DEFAULTS } from "./config.js";
+export type { ElectionEvent } from "./events.js";
+export { ELECTION_EVENT_TYPES } from "./events.js";
+export type { FenceVerdict } from "./fence.js";
+export { Fence, FencedRegister } from "./fence.js";
