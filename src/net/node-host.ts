@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { join } from "node:path";
 import { type NodeId, nodeName } from "../core/ids.js";
+import type { Logger } from "../core/observe.js";
 import type { AnyProtocol, ProtocolNode } from "../core/protocol.js";
 import { FileStorage } from "./file-storage.js";
 import { HostEnv } from "./host-env.js";
@@ -63,101 +64,145 @@ export interface RunningNode {
  * Rejects when the port is taken or the TLS files cannot be read.
  */
 export async function runNodeHost(options: NodeHostOptions): Promise<RunningNode> {
-  const { id, nodes, protocol, out } = options;
-  const { log } = stderrLogger(nodeName(id), options.logLevel);
-  const metrics = new PromMetrics(nodeName(id));
-  const random = cryptoRandom();
-  const storage = new FileStorage(join(options.dataDir, nodeName(id)));
-  const cluster = Array.from({ length: nodes }, (_, i) => i);
-  let node: ProtocolNode<unknown, unknown> | undefined;
-  const guard = (what: string, fn: () => void): void => {
+  const host = new NodeHost(options);
+  const { port, metricsPort } = await host.open();
+  options.out({ kind: "listening", node: options.id, pid: process.pid, port });
+  if (options.startGate !== undefined) {
+    await options.startGate;
+    host.transport.redialNow();
+  }
+  host.start();
+  options.out({
+    kind: "ready",
+    node: options.id,
+    pid: process.pid,
+    port,
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    recovered: host.storage.existed,
+    recovery: host.storage.recovery,
+  });
+  return { port, transport: host.transport, stop: () => host.stop() };
+}
+
+/** One node's host: its storage, transport, env and protocol node, wired together. */
+class NodeHost {
+  readonly storage: FileStorage;
+  readonly transport: TcpTransport;
+  private readonly env: HostEnv;
+  private readonly log: Logger;
+  private readonly metrics: PromMetrics;
+  /** Set by `start`: until then inbound messages are dropped as `notStarted`. */
+  private node: ProtocolNode<unknown, unknown> | undefined;
+  private server: Server | undefined;
+  private status: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: NodeHostOptions) {
+    const { id, nodes, protocol } = options;
+    this.log = stderrLogger(nodeName(id), options.logLevel).log;
+    this.metrics = new PromMetrics(nodeName(id));
+    const random = cryptoRandom();
+    this.storage = new FileStorage(join(options.dataDir, nodeName(id)));
+    const cluster = Array.from({ length: nodes }, (_, i) => i);
+    this.transport = new TcpTransport({
+      self: id,
+      addresses: cluster.map((i) => ({ host: options.host, port: options.basePort + i })),
+      protocol: protocol.name,
+      validate: (msg) => protocol.validate(msg),
+      deliver: (from, msg) => this.deliver(from, msg),
+      limits: options.limits,
+      log: this.log,
+      random,
+      ...(options.tlsDir === undefined ? {} : { tls: loadTls(options.tlsDir, id) }),
+    });
+    this.env = new HostEnv({
+      self: id,
+      cluster,
+      storage: this.storage,
+      log: this.log,
+      metrics: this.metrics,
+      random,
+      send: (to, msg) => this.send(to, msg),
+      emit: (event) =>
+        options.out({ kind: "event", node: id, atMs: round(performance.now()), event }),
+      fire: (tag) => this.guard("onTimer", () => this.node?.onTimer(tag)),
+    });
+  }
+
+  /** Listens, serves metrics if asked, dials the peers. */
+  async open(): Promise<{ port: number; metricsPort: number | undefined }> {
+    const port = await this.transport.listen();
+    const { metricsPort } = this.options;
+    const served = metricsPort === undefined ? undefined : await this.metrics.serve(metricsPort);
+    this.server = served?.server;
+    this.transport.connect();
+    return { port, metricsPort: served?.port };
+  }
+
+  /** Builds and starts the protocol node, then reports status periodically. */
+  start(): void {
+    const { id, protocol, config, statusIntervalMs, out } = this.options;
+    const node: ProtocolNode<unknown, unknown> = protocol.create(id, config);
+    this.node = node;
+    this.guard("start", () => node.start(this.env, this.storage.existed));
+    this.status = setInterval(() => {
+      publishTransportMetrics(this.metrics, this.transport);
+      out(statusLine(id, this.env, this.transport));
+    }, statusIntervalMs);
+  }
+
+  /** Graceful stop; idempotent. */
+  stop(): Promise<void> {
+    this.stopping ??= shutdown({
+      node: this.node,
+      env: this.env,
+      transport: this.transport,
+      storage: this.storage,
+      status: this.status,
+      server: this.server,
+      options: this.options,
+    });
+    return this.stopping;
+  }
+
+  private deliver(from: NodeId, msg: unknown): void {
+    // Until the protocol has started (the start barrier), the node is not running: drop.
+    const node = this.node;
+    if (node === undefined) {
+      countReason(this.transport.stats.dropped, "notStarted");
+      return;
+    }
+    // No closure per message: this is the receive hot path.
+    try {
+      node.onMessage(from, msg);
+    } catch (error) {
+      this.fatal("onMessage", error);
+    }
+  }
+
+  private send(to: NodeId, msg: unknown): void {
+    if (to !== this.options.id) {
+      this.transport.send(to, msg);
+      return;
+    }
+    setImmediate(() => this.guard("onMessage", () => this.node?.onMessage(to, msg)));
+  }
+
+  private guard(what: string, fn: () => void): void {
     try {
       fn();
     } catch (error) {
-      log.error("protocol handler threw", { what, error: (error as Error).stack ?? String(error) });
-      options.onFatal(error);
+      this.fatal(what, error);
     }
-  };
-  const transport = new TcpTransport({
-    self: id,
-    addresses: cluster.map((i) => ({ host: options.host, port: options.basePort + i })),
-    protocol: protocol.name,
-    validate: (msg) => protocol.validate(msg),
-    deliver: (from, msg) => {
-      // Until the protocol has started (the start barrier), the node is not running: drop.
-      if (node === undefined) {
-        countReason(transport.stats.dropped, "notStarted");
-        return;
-      }
-      // No closure per message: this is the receive hot path.
-      try {
-        node.onMessage(from, msg);
-      } catch (error) {
-        log.error("protocol handler threw", {
-          what: "onMessage",
-          error: (error as Error).stack ?? String(error),
-        });
-        options.onFatal(error);
-      }
-    },
-    limits: options.limits,
-    log,
-    random,
-    ...(options.tlsDir === undefined ? {} : { tls: loadTls(options.tlsDir, id) }),
-  });
-  const env = new HostEnv({
-    self: id,
-    cluster,
-    storage,
-    log,
-    metrics,
-    random,
-    send: (to, msg) => {
-      if (to === id) setImmediate(() => guard("onMessage", () => node?.onMessage(id, msg)));
-      else transport.send(to, msg);
-    },
-    emit: (event) => out({ kind: "event", node: id, atMs: round(env.now()), event }),
-    fire: (tag) => guard("onTimer", () => node?.onTimer(tag)),
-  });
-  const port = await transport.listen();
-  const served =
-    options.metricsPort === undefined ? undefined : await metrics.serve(options.metricsPort);
-  const created: ProtocolNode<unknown, unknown> = protocol.create(id, options.config);
-  transport.connect();
-  out({ kind: "listening", node: id, pid: process.pid, port });
-  if (options.startGate !== undefined) {
-    await options.startGate;
-    transport.redialNow();
   }
-  node = created;
-  guard("start", () => created.start(env, storage.existed));
-  out({
-    kind: "ready",
-    node: id,
-    pid: process.pid,
-    port,
-    ...(served === undefined ? {} : { metricsPort: served.port }),
-    recovered: storage.existed,
-    recovery: storage.recovery,
-  });
-  const status = setInterval(() => {
-    publishTransportMetrics(metrics, transport);
-    out(statusLine(id, env, transport));
-  }, options.statusIntervalMs);
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= shutdown({
-      node,
-      env,
-      transport,
-      storage,
-      status,
-      server: served?.server,
-      options,
+
+  private fatal(what: string, error: unknown): void {
+    this.log.error("protocol handler threw", {
+      what,
+      error: (error as Error).stack ?? String(error),
     });
-    return stopping;
-  };
-  return { port, transport, stop };
+    this.options.onFatal(error);
+  }
 }
 
 async function shutdown(parts: {
@@ -165,7 +210,7 @@ async function shutdown(parts: {
   env: HostEnv;
   transport: TcpTransport;
   storage: FileStorage;
-  status: NodeJS.Timeout;
+  status: NodeJS.Timeout | undefined;
   server: Server | undefined;
   options: NodeHostOptions;
 }): Promise<void> {
