@@ -1,3 +1,10 @@
+import {
+  bestEffortBroadcastProtocol,
+  causalBroadcastProtocol,
+  fifoBroadcastProtocol,
+  reliableBroadcastProtocol,
+  totalBroadcastProtocol,
+} from "./broadcast/index.js";
 import type { AnyProtocol } from "./core/protocol.js";
 import {
   fuseProtocol,
@@ -26,6 +33,11 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   raftProtocol,
   antiEntropyProtocol,
   rumorProtocol,
+  bestEffortBroadcastProtocol,
+  reliableBroadcastProtocol,
+  fifoBroadcastProtocol,
+  causalBroadcastProtocol,
+  totalBroadcastProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

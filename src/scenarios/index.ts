@@ -1,4 +1,10 @@
 import type { AnyScenario } from "../sim/scenario.js";
+import {
+  broadcastCausalScenario,
+  broadcastFifoScenario,
+  broadcastReliableScenario,
+  broadcastTotalScenario,
+} from "./broadcast.js";
 import { detectFuseScenario } from "./detect-fuse.js";
 import { detectGossipScenario } from "./detect-gossip.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
@@ -30,6 +36,10 @@ export const SCENARIOS: readonly AnyScenario[] = [
   raftKvScenario,
   gossipAntiEntropyScenario,
   gossipRumorScenario,
+  broadcastReliableScenario,
+  broadcastFifoScenario,
+  broadcastCausalScenario,
+  broadcastTotalScenario,
 ];
 
 /** The scenario called `name`, or undefined. */

@@ -1,0 +1,285 @@
+import { VECTOR_ZERO, type VectorClock, vectorAt, vectorTick } from "../clock/index.js";
+import { assert, type Env, type NodeId, type ProtocolNode } from "../core/index.js";
+import type { BroadcastConfig } from "./config.js";
+import {
+  type BroadcastMessage,
+  type DataMessage,
+  messageId,
+  type OrderMessage,
+  type Packet,
+  packetKey,
+} from "./messages.js";
+
+/** A silent peer is resent to at most every this many `resendMs` ticks. */
+export const RESEND_BACKOFF_MAX = 8;
+
+/** Timer tags of a broadcast node. */
+export type BroadcastTimer = "resend" | "work";
+
+/**
+ * One process of the broadcast family, in two layers.
+ *
+ * Dissemination: best-effort sends each broadcast once to every node; the
+ * other variants relay every packet they learn to every peer (eager reliable
+ * broadcast) and resend it each `resendMs` until that peer acknowledges it, so
+ * a packet any correct process holds reaches every correct process across
+ * loss and healed partitions, and duplicates are discarded by key.
+ *
+ * Ordering, over what dissemination hands up: none (best-effort, reliable);
+ * per-origin sequence numbers (FIFO); vector timestamps held back until every
+ * causal predecessor is delivered (causal, after Birman, Schiper, Stephenson
+ * 1991); ranks from a fixed sequencer, itself broadcast reliably (total).
+ *
+ * Crash-stop: a node restarted after a crash (`recovered`) has lost its state
+ * and stays silent — it neither broadcasts, relays nor delivers.
+ *
+ * Emits `{type:"broadcast", id, origin, body}` when it broadcasts and
+ * `{type:"deliver", id, origin, body}` when it delivers.
+ */
+export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTimer> {
+  readonly config: BroadcastConfig;
+  protected env!: Env<BroadcastMessage, BroadcastTimer>;
+  #retired = false;
+  #mySeq = 0;
+  #workSeq = 0;
+  /** Every packet this node holds, by key. */
+  readonly #known = new Map<string, Packet>();
+  /** Per peer: keys sent but not yet acknowledged. */
+  readonly #unacked = new Map<NodeId, Set<string>>();
+  /** Per peer: resend ticks between rounds (doubles while the peer stays silent, up to `RESEND_BACKOFF_MAX`) and the next round's tick. */
+  readonly #backoff = new Map<NodeId, { every: number; due: number }>();
+  #tick = 0;
+  /** FIFO and causal: how many messages of each origin were delivered. */
+  protected delivered: VectorClock = VECTOR_ZERO;
+  /** FIFO and causal: received but not yet deliverable. */
+  readonly #pending = new Map<string, DataMessage>();
+  /** Total: the next rank to deliver; the next rank to assign (sequencer); ranks decided. */
+  #nextRank = 1;
+  #nextAssign = 1;
+  readonly #ranks = new Map<number, OrderMessage>();
+  #deliveredCount = 0;
+
+  constructor(config: BroadcastConfig) {
+    this.config = config;
+  }
+
+  start(env: Env<BroadcastMessage, BroadcastTimer>, recovered: boolean): void {
+    this.env = env;
+    if (recovered) {
+      this.#retired = true;
+      env.log.info("restarted after a crash: stays out (crash-stop model)");
+      return;
+    }
+    for (const peer of env.cluster) if (peer !== env.self) this.#unacked.set(peer, new Set());
+    if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
+    if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
+  }
+
+  /** Whether this node restarted after a crash and so takes no part. */
+  get retired(): boolean {
+    return this.#retired;
+  }
+
+  /** How many messages this node delivered. */
+  get deliveredCount(): number {
+    return this.#deliveredCount;
+  }
+
+  /**
+   * Broadcasts `body` to every node (this one included) and returns its id,
+   * or undefined when this node is retired.
+   */
+  broadcast(body: string): string | undefined {
+    if (this.#retired) return undefined;
+    const seq = ++this.#mySeq;
+    const id = messageId(this.env.self, seq);
+    const vc = this.config.variant === "causal" ? this.#causalStamp() : [];
+    this.env.emit({ type: "broadcast", id, origin: this.env.self, body });
+    const msg: DataMessage = { type: "data", origin: this.env.self, seq, body, vc };
+    this.#learn(msg, undefined);
+    return id;
+  }
+
+  onMessage(from: NodeId, msg: BroadcastMessage): void {
+    if (this.#retired) return;
+    this.#heardFrom(from);
+    if (msg.type === "ack") {
+      this.#unacked.get(from)?.delete(msg.key);
+      return;
+    }
+    const problem = this.#foreign(msg);
+    if (problem !== undefined) {
+      this.env.log.warn("dropped a packet", { from, problem });
+      return;
+    }
+    const key = packetKey(msg);
+    if (this.config.variant !== "best-effort") {
+      this.env.send(from, { type: "ack", key });
+      this.#unacked.get(from)?.delete(key);
+    }
+    const held = this.#known.get(key);
+    if (held === undefined) this.#learn(msg, from);
+    else if (JSON.stringify(held) !== JSON.stringify(msg)) {
+      this.env.log.warn("dropped a packet that contradicts one held", { from, key });
+    }
+  }
+
+  onTimer(tag: BroadcastTimer): void {
+    if (this.#retired) return;
+    if (tag === "resend") {
+      this.#tick++;
+      for (const [peer, keys] of this.#unacked) {
+        if (keys.size === 0) continue;
+        const b = this.#backoff.get(peer) ?? { every: 1, due: 0 };
+        if (this.#tick < b.due) continue;
+        this.#backoff.set(peer, {
+          every: Math.min(b.every * 2, RESEND_BACKOFF_MAX),
+          due: this.#tick + b.every,
+        });
+        for (const key of keys) {
+          const packet = this.#known.get(key);
+          assert(packet !== undefined, () => `unacked ${key} is not held`);
+          this.env.send(peer, packet);
+        }
+      }
+      this.env.setTimer(this.config.resendMs, "resend");
+      return;
+    }
+    if (this.env.now() >= this.config.workUntilMs) return;
+    this.broadcast(`n${this.env.self}#${++this.#workSeq}`);
+    this.env.setTimer(this.#nextWorkMs(), "work");
+  }
+
+  /** A peer that speaks is up and reachable: resend to it at the full rate again. */
+  #heardFrom(peer: NodeId): void {
+    const b = this.#backoff.get(peer);
+    if (b !== undefined && b.every > 1) this.#backoff.set(peer, { every: 1, due: this.#tick + 1 });
+  }
+
+  #nextWorkMs(): number {
+    return this.config.workEveryMs * (0.5 + this.env.random());
+  }
+
+  /** Why a well-formed packet cannot be accepted here (names a node outside the cluster), or undefined. */
+  #foreign(msg: Packet): string | undefined {
+    const n = this.env.cluster.length;
+    if (msg.origin >= n) return `origin: expected a node below ${n}, got ${msg.origin}`;
+    if (msg.type === "data" && msg.vc.length > n) {
+      return `vc: expected at most ${n} entries, got ${msg.vc.length}`;
+    }
+    if (
+      msg.type === "data" &&
+      this.config.variant === "causal" &&
+      vectorAt(msg.vc, msg.origin) !== msg.seq
+    ) {
+      return `vc[${msg.origin}]: expected the seq ${msg.seq}, got ${vectorAt(msg.vc, msg.origin)}`;
+    }
+    return undefined;
+  }
+
+  /** A packet seen for the first time: keep it, spread it, hand it to the ordering layer. */
+  #learn(p: Packet, from: NodeId | undefined): void {
+    const key = packetKey(p);
+    this.#known.set(key, p);
+    const fromOrigin = from !== undefined && p.type === "data" && from === p.origin;
+    const spread = this.config.variant !== "best-effort" || from === undefined;
+    if (spread) {
+      for (const peer of this.env.cluster) {
+        if (peer === this.env.self || peer === from) continue;
+        if (fromOrigin && peer === p.origin) continue;
+        this.env.send(peer, p);
+        if (this.config.variant !== "best-effort") this.#unacked.get(peer)?.add(key);
+      }
+    }
+    if (p.type === "data") this.onData(p);
+    else this.#onOrder(p);
+  }
+
+  /** The ordering layer: a data message arrived for the first time. Overridable to plant bugs in tests. */
+  protected onData(m: DataMessage): void {
+    switch (this.config.variant) {
+      case "best-effort":
+      case "reliable":
+        this.deliver(m);
+        return;
+      case "fifo":
+      case "causal":
+        this.#pending.set(packetKey(m), m);
+        this.#drainPending();
+        return;
+      case "total":
+        if (this.env.self === this.config.sequencer) {
+          this.#learn(
+            { type: "order", rank: this.#nextAssign++, origin: m.origin, seq: m.seq },
+            undefined,
+          );
+        }
+        this.#drainRanks();
+        return;
+    }
+  }
+
+  /** Whether `m` may be delivered now (FIFO and causal). Overridable to plant bugs in tests. */
+  protected ready(m: DataMessage): boolean {
+    const mine = vectorAt(this.delivered, m.origin);
+    if (m.seq !== mine + 1) return false;
+    if (this.config.variant !== "causal") return true;
+    for (let k = 0; k < m.vc.length; k++) {
+      if (k !== m.origin && vectorAt(m.vc, k) > vectorAt(this.delivered, k)) return false;
+    }
+    return true;
+  }
+
+  #drainPending(): void {
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const [key, m] of this.#pending) {
+        if (!this.ready(m)) continue;
+        this.#pending.delete(key);
+        this.deliver(m);
+        progress = true;
+      }
+    }
+  }
+
+  #onOrder(o: OrderMessage): void {
+    const clash = this.#ranks.get(o.rank);
+    if (clash !== undefined) return;
+    this.#ranks.set(o.rank, o);
+    if (this.env.self === this.config.sequencer)
+      this.#nextAssign = Math.max(this.#nextAssign, o.rank + 1);
+    this.#drainRanks();
+  }
+
+  #drainRanks(): void {
+    for (;;) {
+      const o = this.#ranks.get(this.#nextRank);
+      if (o === undefined) return;
+      const m = this.#known.get(`d${o.origin}.${o.seq}`);
+      if (m === undefined || m.type !== "data") return;
+      this.#nextRank++;
+      this.deliver(m);
+    }
+  }
+
+  /** The vector stamp of this node's next broadcast: what it delivered, its own entry its next seq. */
+  #causalStamp(): number[] {
+    const stamp = [...this.delivered];
+    while (stamp.length <= this.env.self) stamp.push(0);
+    stamp[this.env.self] = this.#mySeq;
+    return stamp;
+  }
+
+  /** Hands `m` to the application: emits `deliver` and counts it. */
+  protected deliver(m: DataMessage): void {
+    this.delivered = vectorTick(this.delivered, m.origin);
+    this.#deliveredCount++;
+    this.env.emit({
+      type: "deliver",
+      id: messageId(m.origin, m.seq),
+      origin: m.origin,
+      body: m.body,
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import type { Protocol } from "../core/index.js";
+import {
+  BROADCAST_DEFAULTS,
+  type BroadcastConfig,
+  type BroadcastVariant,
+  checkBroadcastConfig,
+} from "./config.js";
+import type { BroadcastMessage } from "./messages.js";
+import { validateBroadcast } from "./messages.js";
+import { BroadcastNode, type BroadcastTimer } from "./node.js";
+
+/** A broadcast protocol: the shared node with one variant fixed in its defaults. */
+export type BroadcastProtocol = Protocol<BroadcastMessage, BroadcastTimer, BroadcastConfig>;
+
+function broadcastProtocol(
+  variant: BroadcastVariant,
+  name: string,
+  summary: string,
+): BroadcastProtocol {
+  return {
+    name,
+    summary,
+    defaults: { ...BROADCAST_DEFAULTS, variant },
+    checkConfig: checkBroadcastConfig,
+    create: (_id, config) => new BroadcastNode(config),
+    validate: validateBroadcast,
+  };
+}
+
+/** Best-effort broadcast: one send to each node; delivery only if the sender stays up and nothing is lost. */
+export const bestEffortBroadcastProtocol = broadcastProtocol(
+  "best-effort",
+  "broadcast-best-effort",
+  "best-effort broadcast: the sender sends once to every node; no relay, no resend",
+);
+
+/** Reliable broadcast: eager relay plus resend-until-acked; if one correct node delivers, all do. */
+export const reliableBroadcastProtocol = broadcastProtocol(
+  "reliable",
+  "broadcast-reliable",
+  "reliable broadcast (eager relay, resend until acked): if any correct node delivers, every correct node does",
+);
+
+/** FIFO broadcast: reliable, and each origin's messages delivered in the order it broadcast them. */
+export const fifoBroadcastProtocol = broadcastProtocol(
+  "fifo",
+  "broadcast-fifo",
+  "FIFO reliable broadcast: each origin's messages delivered in broadcast order",
+);
+
+/** Causal broadcast: reliable, and a message delivered only after every message that happened before it. */
+export const causalBroadcastProtocol = broadcastProtocol(
+  "causal",
+  "broadcast-causal",
+  "causal reliable broadcast with vector timestamps (Birman, Schiper, Stephenson 1991)",
+);
+
+/** Total-order broadcast: reliable, and every node delivers in the ranks a fixed sequencer assigns. */
+export const totalBroadcastProtocol = broadcastProtocol(
+  "total",
+  "broadcast-total",
+  "total-order broadcast with a fixed sequencer (no failover: a crashed sequencer stops delivery)",
+);
