@@ -24,6 +24,15 @@ export interface RaftConfig {
   readonly inflightBytesMax: number;
   /** A follower in pipelined mode whose match index has not moved for this many ticks is probed again. */
   readonly replicateStallTicks: number;
+  /**
+   * Serve reads from a leader lease when one holds (else by ReadIndex). Needs
+   * check-quorum: voters ignore campaigns for an election timeout after they
+   * last heard from their leader, so the leader may read alone for a little
+   * less than that after a quorum acknowledged a heartbeat.
+   */
+  readonly leaseReads: boolean;
+  /** The largest relative clock-rate error (drift) between any two nodes the lease must survive, in [0, 0.5). */
+  readonly clockDriftMax: number;
   /** A node snapshots its state machine and drops the log it covers once this many entries were applied since the last snapshot. */
   readonly snapshotEntries: number;
   /** InstallSnapshot carries at most this many key-value pairs per chunk (at most 4096). */
@@ -69,6 +78,8 @@ export const RAFT_DEFAULTS: RaftConfig = {
   inflightCountMax: 8,
   inflightBytesMax: 512 * 1024,
   replicateStallTicks: 3,
+  leaseReads: false,
+  clockDriftMax: 0.1,
   snapshotEntries: 1024,
   snapshotChunkPairs: 256,
   uncommittedEntriesMax: 4096,
@@ -111,12 +122,22 @@ export function checkRaftConfig(config: RaftConfig): string | undefined {
   if (config.snapshotChunkPairs > SNAPSHOT_CHUNK_PAIRS_MAX) {
     return `snapshotChunkPairs: expected at most ${SNAPSHOT_CHUNK_PAIRS_MAX}, got ${config.snapshotChunkPairs}`;
   }
+  if (!(config.clockDriftMax >= 0 && config.clockDriftMax < 0.5)) {
+    return `clockDriftMax: expected a fraction in [0, 0.5), got ${String(config.clockDriftMax)}`;
+  }
+  if (config.leaseReads && !config.checkQuorum) {
+    return "leaseReads: needs checkQuorum (voters must honour the leader's lease)";
+  }
+  if (config.leaseReads && config.electionTicks < 3) {
+    return `leaseReads: needs electionTicks >= 3, got ${config.electionTicks}`;
+  }
   if (config.heartbeatTicks >= config.electionTicks) {
     return `heartbeatTicks: expected below electionTicks (${config.electionTicks}), got ${config.heartbeatTicks}`;
   }
   for (const field of [
     "preVote",
     "checkQuorum",
+    "leaseReads",
     "unsafeCommitEarlierTerms",
     "unsafeLeaderReads",
   ] as const) {

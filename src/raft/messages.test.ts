@@ -36,8 +36,8 @@ describe("message validation", () => {
         conflictTerm: 1,
         conflictIndex: 2,
       },
-      { type: "heartbeat", term: 3, commit: 2, readSeq: 0 },
-      { type: "heartbeatOk", term: 3, readSeq: 0 },
+      { type: "heartbeat", term: 3, commit: 2, readSeq: 0, sentAt: 120.5 },
+      { type: "heartbeatOk", term: 3, readSeq: 0, sentAt: 120.5 },
       { type: "timeoutNow", term: 3 },
       {
         type: "installSnapshot",

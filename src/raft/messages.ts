@@ -1,6 +1,7 @@
 import {
   checkArray,
   checkBoolean,
+  checkFinite,
   checkNat,
   checkString,
   checkTagged,
@@ -74,8 +75,15 @@ export type RaftPeerMessage =
       readonly term: number;
       readonly commit: number;
       readonly readSeq: number;
+      /** The leader's clock when it sent this heartbeat, echoed back for its lease. */
+      readonly sentAt: number;
     }
-  | { readonly type: "heartbeatOk"; readonly term: number; readonly readSeq: number }
+  | {
+      readonly type: "heartbeatOk";
+      readonly term: number;
+      readonly readSeq: number;
+      readonly sentAt: number;
+    }
   /**
    * One chunk of the leader's snapshot, for a follower that needs entries the
    * leader has compacted away: the key-value pairs from `offset`, and with the
@@ -227,9 +235,13 @@ function peerProblem(
         checkNat(msg, "conflictIndex"),
       );
     case "heartbeat":
-      return firstProblem(checkNat(msg, "commit"), checkNat(msg, "readSeq"));
+      return firstProblem(
+        checkNat(msg, "commit"),
+        checkNat(msg, "readSeq"),
+        checkFinite(msg, "sentAt"),
+      );
     case "heartbeatOk":
-      return checkNat(msg, "readSeq");
+      return firstProblem(checkNat(msg, "readSeq"), checkFinite(msg, "sentAt"));
     case "installSnapshot": {
       const pairs = msg.pairs;
       const chunk =

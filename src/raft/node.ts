@@ -97,6 +97,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   /** Leadership transfer in progress: the target, and leader ticks since it began. */
   private transferee: NodeId | null = null;
   private transferElapsed = 0;
+  /** The latest reading of `env.now()`: a smaller one means the clock was set back. */
+  private clockSeenMs = Number.NEGATIVE_INFINITY;
+  /** Set once this leader sent TimeoutNow: the target may win without waiting out the lease. */
+  private leaseRevoked = false;
   /** A snapshot arriving in chunks: its index and term and the pairs so far. */
   private incoming:
     | { index: number; term: number; pairs: (readonly [string, string])[] }
@@ -144,6 +148,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   }
 
   onTimer(tag: RaftTimer): void {
+    this.observeClock();
     assert(tag === "tick", () => `raft: unknown timer ${String(tag)}`);
     this.env.setTimer(this.config.tickMs, "tick");
     if (this.role === "leader") this.tickLeader();
@@ -152,6 +157,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   }
 
   onMessage(from: NodeId, msg: RaftMessage): void {
+    this.observeClock();
     if (isPeerMessage(msg)) {
       if (this.peers.includes(from)) this.stepPeer(from, msg);
     } else {
@@ -177,7 +183,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     this.transferee = target;
     this.transferElapsed = 0;
     if (pr.match === this.log.lastIndex())
-      this.send(target, { type: "timeoutNow", term: this.term });
+      this.send(target, this.revokeLease({ type: "timeoutNow", term: this.term }));
     else {
       // Resend from what the target is known to hold: earlier appends may be lost.
       pr.next = pr.match + 1;
@@ -287,6 +293,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     this.votes.clear();
     this.progress.clear();
     this.transferee = null;
+    this.leaseRevoked = false;
   }
 
   private announce(): void {
@@ -681,7 +688,12 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     msg: Extract<RaftPeerMessage, { type: "heartbeat" }>,
   ): void {
     this.commitTo(Math.min(msg.commit, this.log.lastIndex()));
-    this.send(from, { type: "heartbeatOk", term: this.term, readSeq: msg.readSeq });
+    this.send(from, {
+      type: "heartbeatOk",
+      term: this.term,
+      readSeq: msg.readSeq,
+      sentAt: msg.sentAt,
+    });
   }
 
   /** Installs the leader's snapshot unless this node already committed past it (thesis §5.2). */
@@ -889,7 +901,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     }
     this.sendAppends(from);
     if (from === this.transferee && pr.match === this.log.lastIndex()) {
-      this.send(from, { type: "timeoutNow", term: this.term });
+      this.send(from, this.revokeLease({ type: "timeoutNow", term: this.term }));
     }
   }
 
@@ -910,6 +922,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
         term: this.term,
         commit: Math.min(pr.match, this.commitIndex),
         readSeq: this.readSeq,
+        sentAt: this.env.now(),
       });
     }
   }
@@ -923,6 +936,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     pr.recentActive = true;
     // A probe lost on the way is resent once a heartbeat sent after it is answered.
     if (pr.heartbeatsSinceProbe > 0) pr.probeSent = false;
+    // A time stamp beyond what this clock has shown comes from before it was set back: ignore it.
+    if (msg.sentAt <= this.clockSeenMs && msg.sentAt > pr.leaseAckAt) pr.leaseAckAt = msg.sentAt;
     if (msg.readSeq > pr.readSeqAcked) pr.readSeqAcked = Math.min(msg.readSeq, this.readSeq);
     if (pr.match < this.log.lastIndex()) this.sendAppends(from);
     this.advanceReads();
@@ -1024,6 +1039,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
       this.replyError(from, msgId, ERROR.overloaded, "too many pending reads", true);
       return;
     }
+    if (this.leaseHolds()) {
+      this.send(from, { type: "kvOk", inReplyTo: msgId, result: this.kv.read(op) });
+      return;
+    }
     if (this.config.unsafeLeaderReads) {
       this.send(from, { type: "kvOk", inReplyTo: msgId, result: this.kv.read(op) });
       return;
@@ -1056,6 +1075,39 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     let acks = 1;
     for (const pr of this.progress.values()) if (pr.readSeqAcked >= seq) acks++;
     return acks >= this.quorum;
+  }
+
+  /**
+   * The leader lease: a quorum (this leader included) acknowledged heartbeats
+   * sent at or after `start`, and each of those voters ignores campaigns for
+   * electionTicks ticks after it heard one. Allowing one tick for where in a
+   * tick the heartbeat landed and one for a clock set forward, and the drift
+   * bound both ways, no other leader can exist before the lease ends.
+   */
+  private leaseHolds(): boolean {
+    if (!this.config.leaseReads || this.leaseRevoked || this.role !== "leader") return false;
+    const acks = [this.clockSeenMs];
+    for (const pr of this.progress.values()) acks.push(pr.leaseAckAt);
+    acks.sort((a, b) => b - a);
+    const start = acks[this.quorum - 1] ?? Number.NEGATIVE_INFINITY;
+    const drift = this.config.clockDriftMax;
+    const leaseMs =
+      ((this.config.electionTicks - 2) * this.config.tickMs * (1 - drift)) / (1 + drift);
+    return this.env.now() < start + leaseMs;
+  }
+
+  /** Records the clock; if it went back, forgets every lease acknowledgement (they were stamped on the old clock). */
+  private observeClock(): void {
+    const now = this.env.now();
+    if (now < this.clockSeenMs) {
+      for (const pr of this.progress.values()) pr.leaseAckAt = Number.NEGATIVE_INFINITY;
+    }
+    this.clockSeenMs = now;
+  }
+
+  private revokeLease(msg: RaftMessage): RaftMessage {
+    this.leaseRevoked = true;
+    return msg;
   }
 
   private abortPending(why: string): void {

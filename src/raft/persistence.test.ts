@@ -50,7 +50,7 @@ describe("persistence: only synced state survives a crash", () => {
       onTimer() {},
     }));
     env?.storage.put("x", 1);
-    expect(() => env?.send(1, { type: "heartbeatOk", term: 0, readSeq: 0 })).toThrow(
+    expect(() => env?.send(1, { type: "heartbeatOk", term: 0, readSeq: 0, sentAt: 0 })).toThrow(
       /unsynced storage/,
     );
   });

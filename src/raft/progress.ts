@@ -24,6 +24,8 @@ export class Progress {
   /** The snapshot being sent to this follower (its last included index) and the next pair to send. */
   snapshotIndex = 0;
   snapshotOffset = 0;
+  /** The leader's clock at the latest heartbeat this follower acknowledged in this term (for the lease). */
+  leaseAckAt = Number.NEGATIVE_INFINITY;
   /** Leader ticks since `match` last moved while entries were outstanding. */
   stallTicks = 0;
   /** Last index and size of each AppendEntries in flight, oldest first. */

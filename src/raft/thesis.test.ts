@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NodeId } from "../core/ids.js";
+import { checkRaftConfig, RAFT_DEFAULTS } from "./config.js";
 import type { KvOp } from "./kv.js";
 import type { RaftMessage } from "./messages.js";
 import { type Envelope, TestNet } from "./testing/net.js";
@@ -388,5 +389,60 @@ describe("InstallSnapshot in chunks", () => {
     ticks(net, [1], 1);
     expect(net.raft(3)?.kvEntries()).toEqual(net.raft(1)?.kvEntries());
     expect(net.raft(3)?.inspect().snapshotIndex).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe("thesis §6.4.1 lease reads (clock-drift bound stated in the config)", () => {
+  it("with a lease a read is answered at once; without one it waits for a heartbeat round", () => {
+    for (const leaseReads of [true, false]) {
+      const net = new TestNet({ ids: [1, 2, 3], config: { leaseReads } });
+      net.startAll();
+      elect(net, 1);
+      request(net, 1, { op: "put", key: "k", value: "v" }, 1);
+      net.stabilize();
+      ticks(net, [1], 1); // a heartbeat round acknowledged by both followers
+      replies(net);
+      const id = request(net, 1, { op: "get", key: "k" }, 2);
+      net.deliver((e) => e.to === 1);
+      const answered = replies(net).some((m) => m.type === "kvOk" && m.inReplyTo === id);
+      expect(answered, `leaseReads=${leaseReads}`).toBe(leaseReads);
+    }
+  });
+
+  it("the lease ends before any voter could grant a vote: (electionTicks − 2) ticks shrunk by the drift bound", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { leaseReads: true, clockDriftMax: 0.1 } });
+    net.startAll();
+    elect(net, 1);
+    ticks(net, [1], 1);
+    net.partition([[1], [2, 3]]);
+    // 8 ticks · 10 ms · 0.9 / 1.1 ≈ 65 ms: still held after 6 ticks, gone after 7.
+    net.tick(1, 6);
+    const held = request(net, 1, { op: "get", key: "k" }, 1);
+    net.deliver((e) => e.to === 1);
+    expect(replies(net).some((m) => m.type === "kvOk" && m.inReplyTo === held)).toBe(true);
+    net.tick(1, 1);
+    const lapsed = request(net, 1, { op: "get", key: "k" }, 2);
+    net.deliver((e) => e.to === 1);
+    expect(replies(net).some((m) => m.type === "kvOk" && m.inReplyTo === lapsed)).toBe(false);
+  });
+
+  it("a leader that sent TimeoutNow reads no more from its lease", () => {
+    const net = new TestNet({ ids: [1, 2, 3], config: { leaseReads: true } });
+    net.startAll();
+    elect(net, 1);
+    ticks(net, [1], 1);
+    net.raft(1)?.transferLeadership(2);
+    net.drop(); // the TimeoutNow is lost; n1 still leads
+    const id = request(net, 1, { op: "get", key: "k" }, 1);
+    net.deliver((e) => e.to === 1);
+    expect(replies(net).some((m) => m.type === "kvOk" && m.inReplyTo === id)).toBe(false);
+  });
+
+  it("the config refuses lease reads without check-quorum", () => {
+    const config = { ...RAFT_DEFAULTS, leaseReads: true, checkQuorum: false };
+    expect(checkRaftConfig(config)).toBe(
+      "leaseReads: needs checkQuorum (voters must honour the leader's lease)",
+    );
+    expect(() => new TestNet({ ids: [1], config })).toThrow(/leaseReads: needs checkQuorum/);
   });
 });

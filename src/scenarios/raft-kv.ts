@@ -247,8 +247,17 @@ export function raftKvScenarioOf(name: string, config: RaftConfig): Scenario<Raf
   };
 }
 
-/** The servers' config in `raft-kv`: the defaults, snapshotting every 100 entries so runs exercise compaction and InstallSnapshot. */
-export const RAFT_KV_CONFIG: RaftConfig = { ...RAFT_DEFAULTS, snapshotEntries: 100 };
+/**
+ * The servers' config in `raft-kv`: the defaults, snapshotting every 100
+ * entries so runs exercise compaction and InstallSnapshot, and lease reads
+ * with a 10% drift bound (the `clock` nemesis drifts clocks by at most 5%).
+ */
+export const RAFT_KV_CONFIG: RaftConfig = {
+  ...RAFT_DEFAULTS,
+  snapshotEntries: 100,
+  leaseReads: true,
+  clockDriftMax: 0.1,
+};
 
 /** `raft-kv`: issue 7's scenario. */
 export const raftKvScenario = raftKvScenarioOf("raft-kv", RAFT_KV_CONFIG);

@@ -3,7 +3,7 @@ import type { Env } from "../../core/env.js";
 import type { NodeId, TimerId } from "../../core/ids.js";
 import { NO_METRICS, type ProtocolEvent, SILENT_LOGGER } from "../../core/observe.js";
 import type { ProtocolNode } from "../../core/protocol.js";
-import { RAFT_DEFAULTS, type RaftConfig } from "../config.js";
+import { checkRaftConfig, RAFT_DEFAULTS, type RaftConfig } from "../config.js";
 import { RaftLog } from "../log.js";
 import { type RaftMessage, raftMessageProblem } from "../messages.js";
 import { RaftNode, type RaftView } from "../node.js";
@@ -79,6 +79,8 @@ export class TestNet {
   constructor(options: TestNetOptions) {
     this.ids = [...options.ids].sort((a, b) => a - b);
     this.config = { ...RAFT_DEFAULTS, ...options.config };
+    const problem = checkRaftConfig(this.config);
+    assert(problem === undefined, () => `net: config: ${problem}`);
     this.tracing = options.trace ?? false;
     this.seed = options.seed ?? 1;
     for (const id of this.ids) {

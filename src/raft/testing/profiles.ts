@@ -47,6 +47,14 @@ export const PROFILES: Readonly<Record<string, RunProfile>> = {
     isolateLeaderRate: 0.02,
     config: { snapshotEntries: 4, snapshotChunkPairs: 2 },
   },
+  /** Lease reads on (drift bound 10%), leaders cut off now and then: reads served alone must stay linearizable. */
+  lease: {
+    ...RANDOM_RUN_DEFAULTS,
+    clients: 3,
+    partitionRate: 0.003,
+    isolateLeaderRate: 0.005,
+    config: { leaseReads: true },
+  },
   /** The paper's Raft (no pre-vote, no check-quorum), long partitions, four clients. */
   paper: {
     ...RANDOM_RUN_DEFAULTS,
