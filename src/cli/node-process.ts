@@ -177,44 +177,53 @@ async function main(argv: string[]): Promise<number> {
   const out = (line: NodeLine): void => {
     process.stdout.write(`${JSON.stringify(line)}\n`);
   };
-  let running: Awaited<ReturnType<typeof runNodeHost>>;
+  // Listen for a stop from the very start: a launcher may give up during the start barrier.
+  const stopRequested = stopSignal(values["exit-with-stdin"] === true);
+  const startup = runNodeHost({
+    id,
+    nodes,
+    basePort,
+    host: values.host ?? "127.0.0.1",
+    protocol,
+    config,
+    dataDir: values.data ?? "./data",
+    ...(values["tls-dir"] === undefined ? {} : { tlsDir: values["tls-dir"] }),
+    limits,
+    logLevel: logLevel as LogLevel,
+    ...(metricsPort === undefined ? {} : { metricsPort }),
+    statusIntervalMs: intFlag("status-ms", values["status-ms"], 500, 10, 600_000),
+    stopGraceMs: intFlag("stop-grace-ms", values["stop-grace-ms"], 200, 0, 60_000),
+    out,
+    ...(values["start-on-stdin"] ? { startGate: goFromStdin() } : {}),
+    onFatal: () => process.exit(70),
+  });
+  let running: Awaited<typeof startup> | undefined;
   try {
-    running = await runNodeHost({
-      id,
-      nodes,
-      basePort,
-      host: values.host ?? "127.0.0.1",
-      protocol,
-      config,
-      dataDir: values.data ?? "./data",
-      ...(values["tls-dir"] === undefined ? {} : { tlsDir: values["tls-dir"] }),
-      limits,
-      logLevel: logLevel as LogLevel,
-      ...(metricsPort === undefined ? {} : { metricsPort }),
-      statusIntervalMs: intFlag("status-ms", values["status-ms"], 500, 10, 600_000),
-      stopGraceMs: intFlag("stop-grace-ms", values["stop-grace-ms"], 200, 0, 60_000),
-      out,
-      ...(values["start-on-stdin"] ? { startGate: goFromStdin() } : {}),
-      onFatal: () => process.exit(70),
-    });
+    running = await Promise.race([startup, stopRequested.then(() => undefined)]);
   } catch (error) {
     process.stderr.write(`node n${id}: cannot start: ${(error as Error).message}\n`);
     return EXIT.failed;
   }
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      running.stop().then(done, done);
-    };
+  // Stopped before the protocol started: nothing to hand over, just exit.
+  if (running === undefined) return EXIT.ok;
+  await stopRequested;
+  await running.stop();
+  return EXIT.ok;
+}
+
+/** Resolves on SIGTERM, SIGINT, a broken stdout, or (when asked) the end of stdin. */
+function stopSignal(withStdin: boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
     process.stdout.on("error", stop);
-    if (values["exit-with-stdin"]) {
+    if (withStdin) {
       process.stdin.on("end", stop);
       process.stdin.on("close", stop);
       process.stdin.resume();
     }
   });
-  return EXIT.ok;
 }
 
 main(process.argv.slice(2)).then(

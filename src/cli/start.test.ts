@@ -49,6 +49,15 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createServer();
@@ -108,16 +117,32 @@ describe("cohort start", () => {
     expect(pids).toHaveLength(2);
     run.child.kill("SIGKILL");
     await run.exit;
-    const alive = (pid: number): boolean => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
     await until(() => pids.every((pid) => !alive(pid)), 20_000, "the nodes to exit");
     for (let i = 0; i < 2; i++) expect(await portFree(basePort + i)).toBe(true);
+  });
+
+  it("Ctrl-C while the nodes are starting exits 0 and leaves none running", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "cohort-start-"));
+    const basePort = await freeBasePort(2);
+    const run = cohort([
+      "start",
+      "--json",
+      "--nodes",
+      "2",
+      "--base-port",
+      String(basePort),
+      "--data",
+      dataDir,
+    ]);
+    await until(() => run.out().includes('"kind":"listening"'), 45_000, "a listening line");
+    const pids = run
+      .out()
+      .split("\n")
+      .map(parseNodeLine)
+      .flatMap((l) => (l?.kind === "listening" ? [l.pid] : []));
+    run.child.kill("SIGINT");
+    expect(await run.exit).toBe(0);
+    await until(() => pids.every((pid) => !alive(pid)), 20_000, "the nodes to exit");
   });
 
   it("--json streams node lines and ends with a summary; --duration stops it", async () => {

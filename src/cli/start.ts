@@ -129,6 +129,14 @@ async function runStart(s: StartSettings): Promise<number> {
   let stopping = false;
   let diedOnItsOwn = false;
   screen.header();
+  // Ctrl-C while the nodes are still starting: leave at once; each node sees its stdin
+  // close and exits by itself (node-process --exit-with-stdin), freeing its port.
+  const interruptStartup = (): void => {
+    process.stderr.write("cohort start: interrupted while starting; the nodes exit as this does\n");
+    process.exit(EXIT.ok);
+  };
+  process.once("SIGINT", interruptStartup);
+  process.once("SIGTERM", interruptStartup);
   let cluster: Cluster;
   try {
     cluster = await Cluster.launch({
@@ -153,6 +161,9 @@ async function runStart(s: StartSettings): Promise<number> {
   } catch (error) {
     process.stderr.write(`cohort start: the cluster did not start: ${(error as Error).message}\n`);
     return EXIT.failed;
+  } finally {
+    process.off("SIGINT", interruptStartup);
+    process.off("SIGTERM", interruptStartup);
   }
   launched = true;
   screen.begin();

@@ -170,4 +170,34 @@ describe("real host (probe protocol on loopback)", () => {
       free.kill("SIGKILL");
     }
   });
+
+  it("a node waiting at the start barrier exits when its launcher goes away or on SIGTERM", async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "cohort-host-"));
+    const basePort = await freeBasePort(2);
+    const start = (id: number) => {
+      const child = spawn(
+        process.execPath,
+        [NODE_PROCESS_JS, "--id", String(id), "--nodes", "2", "--base-port", String(basePort)]
+          .concat(["--data", dataDir ?? "", "--protocol-module", PROBE])
+          .concat(["--start-on-stdin", "--exit-with-stdin"]),
+        { stdio: ["pipe", "pipe", "inherit"] },
+      );
+      const exit = new Promise<number | null>((resolve) =>
+        child.on("exit", (code) => resolve(code)),
+      );
+      const listening = new Promise<void>((resolve) =>
+        createInterface({ input: child.stdout }).on("line", (text) => {
+          if (parseNodeLine(text)?.kind === "listening") resolve();
+        }),
+      );
+      return { child, exit, listening };
+    };
+    const a = start(0);
+    const b = start(1);
+    await Promise.all([a.listening, b.listening]);
+    a.child.stdin.end();
+    b.child.kill("SIGTERM");
+    expect(await a.exit).toBe(0);
+    expect(await b.exit).toBe(0);
+  });
 });
