@@ -186,7 +186,7 @@ export async function runCheckBench(options: CheckBenchOptions): Promise<CheckBe
   }
   const big = await bigRows(kvModel, options);
   const stressStart = performance.now();
-  const stress = checkLinearizable(stressHistory(), MODELS.get("register")!, {
+  const stress = checkLinearizable(stressHistory(), MODELS.get("counter")!, {
     timeoutMs: options.stressTimeoutMs,
   });
   const stressMs = performance.now() - stressStart;
@@ -257,7 +257,7 @@ export function formatCheckBench(r: CheckBenchResult): string {
     ...slowest.map((b) => line({ ...b, name: `etcd: ${b.name}` })),
     ...r.kv.map(line),
     ...r.big.map(line),
-    `stress (24 concurrent timed-out writes): ${r.stress.verdict} (${r.stress.reason}) after ${ms(r.stress.ms)} ms, timeout ${r.stress.timeoutMs} ms`,
+    `stress (26 concurrent timed-out adds): ${r.stress.verdict} (${r.stress.reason}) after ${ms(r.stress.ms)} ms, timeout ${r.stress.timeoutMs} ms`,
     `peak RSS ${r.maxRssMiB.toFixed(0)} MiB; wrong verdicts: ${r.wrong.length === 0 ? "none" : r.wrong.join("; ")}`,
   ].join("\n");
 }

@@ -13,11 +13,11 @@ export interface LinearizableOptions {
   readonly timeoutMs?: number;
   /** Check key by key when the model partitions (default true). */
   readonly partition?: boolean;
-  /** Memory budget of each search's configuration cache, in bytes (default 1 GiB). */
+  /** Memory budget of each search (its memo of configurations and interned states), in bytes (default 1 GiB). */
   readonly cacheBytesMax?: number;
 }
 
-/** The default cap on one search's configuration cache: 1 GiB. */
+/** The default cap on one search's memory: 1 GiB. */
 export const CACHE_BYTES_MAX = 1 << 30;
 
 /**

@@ -2,6 +2,10 @@ import type { Operation } from "../history.js";
 import type { AnyModel } from "../model.js";
 
 const EMPTY = -1;
+/** Memo misses after which the memo is judged: kept if at least as many hits came with them. */
+const MEMO_PROBATION = 1 << 16;
+/** A rough size of one interned state on the JS heap, for the memory budget. */
+const STATE_BYTES_GUESS = 48;
 
 /**
  * Model states interned as small integers, and the model's transitions
@@ -19,6 +23,10 @@ export class StateInterner {
   private fromOp = new Int32Array(256);
   private toState = new Int32Array(256);
   private transitions = 0;
+  // The memo pays only when transitions repeat; it is dropped when most lookups miss.
+  private memoOn = true;
+  private misses = 0;
+  private hits = 0;
 
   constructor(private readonly model: AnyModel) {}
 
@@ -50,22 +58,47 @@ export class StateInterner {
    * `state`, or -1 when the operation cannot happen there.
    */
   next(state: number, op: number, ops: readonly Operation[]): number {
+    if (!this.memoOn) return this.step(state, op, ops);
     const keys = this.fromState;
     const mask = keys.length - 1;
     let slot = mix(Math.imul(state, 0x9e3779b1) ^ op) & mask;
     for (;;) {
       const s = keys[slot]!;
       if (s === EMPTY) break;
-      if (s === state && this.fromOp[slot] === op) return this.toState[slot]!;
+      if (s === state && this.fromOp[slot] === op) {
+        this.hits++;
+        return this.toState[slot]!;
+      }
       slot = (slot + 1) & mask;
     }
-    const after = this.model.step(this.states[state], ops[op]!);
-    const id = after === undefined ? -1 : this.intern(after);
+    const id = this.step(state, op, ops);
     keys[slot] = state;
     this.fromOp[slot] = op;
     this.toState[slot] = id;
     if (++this.transitions * 2 > keys.length) this.rehashTransitions();
+    if (++this.misses === MEMO_PROBATION) this.judgeMemo();
     return id;
+  }
+
+  /** Bytes held by the tables and (roughly) the interned states. */
+  bytes(): number {
+    const typed = this.stateHashes.length + this.stateSlots.length + this.fromState.length * 3;
+    return typed * 4 + this.states.length * STATE_BYTES_GUESS;
+  }
+
+  private step(state: number, op: number, ops: readonly Operation[]): number {
+    const after = this.model.step(this.states[state], ops[op]!);
+    return after === undefined ? -1 : this.intern(after);
+  }
+
+  /** After a probation of misses, keeps the memo only if transitions repeat often enough. */
+  private judgeMemo(): void {
+    if (this.hits < this.misses) {
+      this.memoOn = false;
+      this.fromState = new Int32Array(0);
+      this.fromOp = new Int32Array(0);
+      this.toState = new Int32Array(0);
+    }
   }
 
   private rehashStates(): void {

@@ -56,6 +56,11 @@ export class ProductInterner {
     this.add(h, -1, 0, 0, this.slotOf(h, -1, 0, 0));
   }
 
+  /** Bytes held by the vectors, their tables and the cell interner. */
+  bytes(): number {
+    return (this.vectors.length + this.hashes.length + this.slots.length) * 4 + this.cells.bytes();
+  }
+
   /** How many parts the operations touch. */
   static partsOf(product: Product, ops: readonly Operation[]): number {
     return new Set(ops.map((op) => product.keyOf(op))).size;

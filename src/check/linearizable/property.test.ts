@@ -55,7 +55,7 @@ describe("histories of a real object are linearizable", () => {
             expect(new Set(ids).size).toBe(ids.length);
           },
         ),
-        { numRuns: 60 },
+        { numRuns: 40 },
       );
     });
   }
@@ -95,7 +95,7 @@ describe("a single corrupted read: the search agrees with brute force", () => {
             );
           },
         ),
-        { numRuns: 150 },
+        { numRuns: 100 },
       );
       // The property must exercise both verdicts, or it proves little.
       expect(violations).toBeGreaterThan(0);
@@ -117,7 +117,7 @@ describe("indeterminate-heavy histories: the prunings agree with brute force", (
         fc.property(
           fc.integer({ min: 0, max: 2 ** 31 }),
           fc.integer({ min: 2, max: 5 }),
-          fc.integer({ min: 3, max: 8 }),
+          fc.integer({ min: 3, max: 7 }),
           fc.nat(),
           fc.boolean(),
           (seed, processes, ops, which, doCorrupt) => {
@@ -130,7 +130,7 @@ describe("indeterminate-heavy histories: the prunings agree with brute force", (
             expect(checkLinearizable(history, model(name)).verdict).toBe(expected);
           },
         ),
-        { numRuns: 250 },
+        { numRuns: 150 },
       );
       expect(violations).toBeGreaterThan(0);
       expect(oks).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import { PRODUCT_PARTS_MAX, ProductInterner } from "./product.js";
 export interface SearchLimits {
   /** Give up with `unknown` when `performance.now()` passes this. */
   readonly deadline: number;
-  /** Give up with `unknown` rather than let the configuration cache pass this many bytes. */
+  /** Give up with `unknown` rather than let the search's memory (memo of configurations, interned states) pass this many bytes. */
   readonly cacheBytesMax: number;
 }
 
@@ -133,6 +133,10 @@ export function searchLinearizable(
       turns = 0;
       if (performance.now() > limits.deadline) {
         reason = "timeout";
+        break;
+      }
+      if (cache.bytes() + interner.bytes() > limits.cacheBytesMax) {
+        reason = "memory";
         break;
       }
     }
