@@ -3,6 +3,7 @@ import {
   causalBroadcastProtocol,
   fifoBroadcastProtocol,
   reliableBroadcastProtocol,
+  snapshotBankProtocol,
   totalBroadcastProtocol,
 } from "./broadcast/index.js";
 import type { AnyProtocol } from "./core/protocol.js";
@@ -15,6 +16,7 @@ import {
   swimProtocol,
   timeoutFreeProtocol,
 } from "./detect/index.js";
+import { bullyProtocol } from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
 
@@ -38,6 +40,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   fifoBroadcastProtocol,
   causalBroadcastProtocol,
   totalBroadcastProtocol,
+  snapshotBankProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

@@ -18,5 +18,12 @@ export {
   causalBroadcastProtocol,
   fifoBroadcastProtocol,
   reliableBroadcastProtocol,
+  snapshotBankProtocol,
   totalBroadcastProtocol,
 } from "./protocol.js";
+export type { SnapshotConfig, SnapshotTimer } from "./snapshot.js";
+export { checkSnapshotConfig, SNAPSHOT_DEFAULTS, SnapshotBankNode } from "./snapshot.js";
+export type { SnapshotJudgement, SnapshotVerdict } from "./snapshot-check.js";
+export { judgeSnapshots } from "./snapshot-check.js";
+export type { MarkerMessage, SnapshotMessage, TransferMessage } from "./snapshot-messages.js";
+export { validateSnapshot } from "./snapshot-messages.js";

@@ -8,6 +8,14 @@ import {
 import type { BroadcastMessage } from "./messages.js";
 import { validateBroadcast } from "./messages.js";
 import { BroadcastNode, type BroadcastTimer } from "./node.js";
+import {
+  checkSnapshotConfig,
+  SNAPSHOT_DEFAULTS,
+  SnapshotBankNode,
+  type SnapshotConfig,
+  type SnapshotTimer,
+} from "./snapshot.js";
+import { type SnapshotMessage, validateSnapshot } from "./snapshot-messages.js";
 
 /** A broadcast protocol: the shared node with one variant fixed in its defaults. */
 export type BroadcastProtocol = Protocol<BroadcastMessage, BroadcastTimer, BroadcastConfig>;
@@ -61,3 +69,13 @@ export const totalBroadcastProtocol = broadcastProtocol(
   "broadcast-total",
   "total-order broadcast with a fixed sequencer (no failover: a crashed sequencer stops delivery)",
 );
+
+/** The Chandy–Lamport snapshot bank: accounts moving money, n0 recording global states. */
+export const snapshotBankProtocol: Protocol<SnapshotMessage, SnapshotTimer, SnapshotConfig> = {
+  name: "snapshot-bank",
+  summary: "bank transfers over FIFO channels with Chandy–Lamport snapshots started by n0",
+  defaults: SNAPSHOT_DEFAULTS,
+  checkConfig: checkSnapshotConfig,
+  create: (_id, config) => new SnapshotBankNode(config),
+  validate: validateSnapshot,
+};

@@ -12,10 +12,12 @@ import { detectPhiExponentialScenario, detectPhiScenario } from "./detect-phi.js
 import { detectPingScenario } from "./detect-ping.js";
 import { detectSwimScenario } from "./detect-swim.js";
 import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
+import { electBullyScenario } from "./elect-bully.js";
 import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
 import { raftKvScenario } from "./raft-kv.js";
+import { snapshotBankScenario } from "./snapshot-bank.js";
 
 /**
  * Every scenario `cohort sim`, `cohort sweep` and `cohort shrink` can run, by
@@ -40,6 +42,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   broadcastFifoScenario,
   broadcastCausalScenario,
   broadcastTotalScenario,
+  snapshotBankScenario,
 ];
 
 /** The scenario called `name`, or undefined. */
