@@ -41,6 +41,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   causalBroadcastProtocol,
   totalBroadcastProtocol,
   snapshotBankProtocol,
+  bullyProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

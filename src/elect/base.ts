@@ -5,6 +5,8 @@ import type { ElectionEvent } from "./events.js";
 
 /** The storage key of the highest epoch a node has seen. */
 export const EPOCH_KEY = "elect/epoch";
+/** The storage key of the epoch of the leader a node last followed. */
+export const FOLLOWED_KEY = "elect/followed";
 
 /**
  * The common half of every election node: it embeds the heartbeat failure
@@ -13,7 +15,7 @@ export const EPOCH_KEY = "elect/epoch";
  * the highest epoch seen in durable storage, and owns the node's leader
  * belief, emitting the `ElectionEvent`s on every change.
  *
- * Guarantees: `epochSeen()` never decreases, across restarts too (it is
+ * Guarantees: `epochSeen()` and the epochs of `leader` events never decrease, across restarts too (it is
  * synced before a new epoch is announced); `believe-leader` and `step-down`
  * alternate; a `leader` event is emitted exactly when (leader, epoch) changes.
  */
@@ -23,6 +25,7 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
   protected env!: Env<HeartbeatMsg | A, HeartbeatTimer | TA>;
   private readonly detector: HeartbeatNode;
   private maxEpoch = 0;
+  private followedEpoch = 0;
   private current: { leader: NodeId; epoch: number } | undefined;
 
   constructor(detector: HeartbeatConfig) {
@@ -33,6 +36,9 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
     this.env = env;
     const stored = env.storage.get(EPOCH_KEY);
     this.maxEpoch = typeof stored === "number" && Number.isSafeInteger(stored) ? stored : 0;
+    const followed = env.storage.get(FOLLOWED_KEY);
+    this.followedEpoch =
+      typeof followed === "number" && Number.isSafeInteger(followed) ? followed : 0;
     const emit = (event: ProtocolEvent) => {
       if (event.type === "view") return;
       env.emit(event);
@@ -115,16 +121,32 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
     return this.maxEpoch;
   }
 
-  /** Follows `leader` in `epoch` (itself when `leader` is self), emitting what changed. */
-  protected follow(leader: NodeId, epoch: number): void {
+  /** The epoch of the last leader this node followed (kept across restarts); 0 before any. */
+  protected lastFollowedEpoch(): number {
+    return this.followedEpoch;
+  }
+
+  /**
+   * Follows `leader` in `epoch` (itself when `leader` is self), emitting what
+   * changed. Refuses (returns false) an epoch older than the last one followed,
+   * so a node's epochs never go back, across restarts too.
+   */
+  protected follow(leader: NodeId, epoch: number): boolean {
+    if (epoch < this.followedEpoch) return false;
     this.seeEpoch(epoch);
     const was = this.current;
-    if (was !== undefined && was.leader === leader && was.epoch === epoch) return;
+    if (was !== undefined && was.leader === leader && was.epoch === epoch) return true;
+    if (epoch > this.followedEpoch) {
+      this.followedEpoch = epoch;
+      this.env.storage.put(FOLLOWED_KEY, epoch);
+      this.env.storage.sync();
+    }
     const self = this.env.self;
     if (was?.leader === self) this.emitEvent({ type: "step-down", epoch: was.epoch });
     this.current = { leader, epoch };
     this.emitEvent({ type: "leader", leader, epoch });
     if (leader === self) this.emitEvent({ type: "believe-leader", epoch });
+    return true;
   }
 
   /** Forgets the current leader (stepping down if it was this node). */

@@ -1,10 +1,12 @@
-export { ElectionBase, EPOCH_KEY } from "./base.js";
+export { ElectionBase, EPOCH_KEY, FOLLOWED_KEY } from "./base.js";
 export type { BullyConfig } from "./bully/config.js";
 export { BULLY_DEFAULTS, checkBullyConfig } from "./bully/config.js";
 export type { BullyElectMsg, BullyMsg, BullyTimer } from "./bully/messages.js";
 export { validateBullyMsg } from "./bully/messages.js";
 export { BullyNode } from "./bully/node.js";
 export { bullyProtocol } from "./bully/protocol.js";
+export type { FencingReplay } from "./check/fencing-replay.js";
+export { replayFencing } from "./check/fencing-replay.js";
 export type { LeaderView } from "./check/liveness.js";
 export { livenessViolations, viewsAt } from "./check/liveness.js";
 export type { ElectionLifecycle, ElectionRun, ElectionTimedEvent } from "./check/run.js";

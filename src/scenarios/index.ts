@@ -43,6 +43,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   broadcastCausalScenario,
   broadcastTotalScenario,
   snapshotBankScenario,
+  electBullyScenario,
 ];
 
 /** The scenario called `name`, or undefined. */

@@ -47,7 +47,9 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
       case "election":
         if (from > self || this.holdingDown) return;
         if (this.leading()) {
-          this.env.send(from, { type: "coordinator", epoch: this.leader()?.epoch ?? 0 });
+          // The candidate has seen a newer epoch than ours: lead again in a fresh one it will accept.
+          if (msg.epoch > (this.leader()?.epoch ?? 0)) this.takeOver();
+          else this.env.send(from, { type: "coordinator", epoch: this.leader()?.epoch ?? 0 });
           return;
         }
         this.env.send(from, { type: "answer", epoch: this.epochSeen() });
@@ -72,10 +74,9 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
       this.startElection();
       return;
     }
-    if (current !== undefined && epoch < current.epoch) return; // stale
+    if (epoch < this.lastFollowedEpoch()) return; // stale, or a leader we must first out-elect
     if (current !== undefined && epoch === current.epoch && from !== current.leader) return;
-    this.enter("idle");
-    this.follow(from, epoch);
+    if (this.follow(from, epoch)) this.enter("idle");
   }
 
   protected onElectionTimer(tag: BullyTimer): void {
