@@ -17,6 +17,7 @@
 import { findCycle } from "./causal-graph.js";
 import { describeRw } from "./causal-patterns.js";
 import type { RwHistory, RwOp } from "./causal-rw.js";
+import { WriteSet } from "./session-bits.js";
 
 /** Which guarantees' rules the engine applies. */
 export interface SessionRules {
@@ -88,26 +89,29 @@ function staleInitial(read: RwOp, write: RwOp): RuleViolation {
 function sessionOrderEdges(
   rw: RwHistory,
   rules: SessionRules,
-  vis: ReadonlyMap<number, ReadonlySet<number>>,
+  vis: ReadonlyMap<number, Iterable<number>>,
   addEdge: (from: number, to: number, why: number) => void,
 ): void {
   if (!rules.mw && !rules.wfr) return;
   for (const list of rw.byProcess.values()) {
-    const writesSoFar: number[] = [];
-    const seenSoFar = new Set<number>();
+    // per key: the session's latest write (MW edges chain through it) and the writes its reads saw
+    const lastWrite = new Map<string, number>();
+    const seenSoFar = new Map<string, Set<number>>();
     for (const i of list) {
       const op = rw.ops[i] as RwOp;
       if (op.kind === "read") {
-        for (const w of vis.get(i) ?? []) seenSoFar.add(w);
+        for (const w of vis.get(i) ?? []) {
+          const key = (rw.ops[w] as RwOp).key;
+          const set = seenSoFar.get(key);
+          if (set === undefined) seenSoFar.set(key, new Set([w]));
+          else set.add(w);
+        }
         continue;
       }
-      if (rules.mw) {
-        for (const w of writesSoFar) if (rw.ops[w]?.key === op.key) addEdge(w, i, i);
-      }
-      if (rules.wfr) {
-        for (const w of seenSoFar) if (w !== i && rw.ops[w]?.key === op.key) addEdge(w, i, i);
-      }
-      writesSoFar.push(i);
+      const previous = lastWrite.get(op.key);
+      if (rules.mw && previous !== undefined) addEdge(previous, i, i);
+      if (rules.wfr) for (const w of seenSoFar.get(op.key) ?? []) if (w !== i) addEdge(w, i, i);
+      lastWrite.set(op.key, i);
     }
   }
 }
@@ -143,75 +147,104 @@ function cyclesPerKey(
   return out;
 }
 
+/** Builds empty write sets for `rw`. */
+function writeSets(rw: RwHistory): () => WriteSet {
+  const numberOf = new Int32Array(rw.ops.length).fill(-1);
+  const viewOf: number[] = [];
+  for (const op of rw.ops) {
+    if (op.kind !== "write") continue;
+    numberOf[op.index] = viewOf.length;
+    viewOf.push(op.index);
+  }
+  return () => new WriteSet(numberOf, viewOf);
+}
+
 /**
- * The smallest visible set of every read that returned a written value or
- * the initial value, as view indexes of writes. A least fixpoint: sets only
- * grow, and each round that changes one adds a write, so it ends.
+ * The smallest visible set of every read, as view indexes of writes. A least
+ * fixpoint: sets only grow, and a pass that changes nothing ends it. Each
+ * pass walks the history in call order, so what a write depends on is
+ * usually known before a read sees it, and few passes are needed.
  */
-function visibleSets(rw: RwHistory, rules: SessionRules): Map<number, Set<number>> {
-  const vis = new Map<number, Set<number>>();
+function visibleSets(rw: RwHistory, rules: SessionRules): Map<number, WriteSet> {
+  const empty = writeSets(rw);
+  const vis = new Map<number, WriteSet>();
   for (const op of rw.ops) {
     if (op.kind !== "read") continue;
+    const seen = empty();
     const from = rw.source[op.index] as number;
-    vis.set(op.index, new Set(from >= 0 ? [from] : []));
+    if (from >= 0) seen.add(from);
+    vis.set(op.index, seen);
   }
+  const positionOf = new Int32Array(rw.ops.length);
+  for (const list of rw.byProcess.values())
+    list.forEach((i, k) => {
+      positionOf[i] = k;
+    });
+  const depends = new Map<number, WriteSet>();
+  const needDepends = rules.mw || rules.wfr;
   for (let changed = true; changed; ) {
     changed = false;
-    const depends = writeDependencies(rw, rules, vis);
-    for (const list of rw.byProcess.values()) {
-      const writesSoFar: number[] = [];
-      let previousRead: Set<number> | undefined;
-      for (const i of list) {
-        const op = rw.ops[i] as RwOp;
-        if (op.kind === "write") {
-          writesSoFar.push(i);
-          continue;
-        }
-        const seen = vis.get(i) as Set<number>;
-        const before = seen.size;
-        if (rules.ryw) for (const w of writesSoFar) seen.add(w);
-        if (rules.mr && previousRead !== undefined) for (const w of previousRead) seen.add(w);
-        close(seen, depends);
-        if (seen.size !== before) changed = true;
-        previousRead = seen;
+    const sessions = new Map<
+      number,
+      { writes: WriteSet; carried: WriteSet; previousRead?: WriteSet }
+    >();
+    for (const op of rw.ops) {
+      let session = sessions.get(op.process);
+      if (session === undefined) {
+        session = { writes: empty(), carried: empty() };
+        sessions.set(op.process, session);
       }
+      if (op.kind === "write") {
+        session.writes.add(op.index);
+        if (needDepends) {
+          const mine = depends.get(op.index) ?? empty();
+          if (mine.addAll(session.carried)) changed = true;
+          depends.set(op.index, mine);
+          if (rules.mw) session.carried.add(op.index);
+        }
+        continue;
+      }
+      const seen = vis.get(op.index) as WriteSet;
+      if (rules.ryw && seen.addAll(session.writes)) changed = true;
+      if (rules.mr && session.previousRead !== undefined && seen.addAll(session.previousRead)) {
+        changed = true;
+      }
+      if (close(seen, depends, rw, positionOf)) changed = true;
+      if (rules.wfr) session.carried.addAll(seen);
+      session.previousRead = seen;
     }
   }
   return vis;
 }
 
-/** What must be visible with each write: its session's earlier writes (MW) and what its session's earlier reads saw (WFR). */
-function writeDependencies(
+/**
+ * Adds to `seen` what its writes depend on, until nothing is added. A
+ * session's later write depends on all its earlier writes depend on, so
+ * only each session's latest visible write needs looking at.
+ */
+function close(
+  seen: WriteSet,
+  depends: ReadonlyMap<number, WriteSet>,
   rw: RwHistory,
-  rules: SessionRules,
-  vis: ReadonlyMap<number, ReadonlySet<number>>,
-): Map<number, Set<number>> {
-  const depends = new Map<number, Set<number>>();
-  if (!rules.mw && !rules.wfr) return depends;
-  for (const list of rw.byProcess.values()) {
-    const carried = new Set<number>();
-    for (const i of list) {
-      const op = rw.ops[i] as RwOp;
-      if (op.kind === "read") {
-        if (rules.wfr) for (const w of vis.get(i) ?? []) carried.add(w);
-        continue;
+  positionOf: Int32Array,
+): boolean {
+  if (depends.size === 0) return false;
+  let grew = false;
+  for (let added = true; added; ) {
+    added = false;
+    const latest = new Map<number, number>();
+    for (const w of seen) {
+      const s = (rw.ops[w] as RwOp).process;
+      const best = latest.get(s);
+      if (best === undefined || (positionOf[w] as number) > (positionOf[best] as number)) {
+        latest.set(s, w);
       }
-      depends.set(i, new Set(carried));
-      if (rules.mw) carried.add(i);
     }
-  }
-  return depends;
-}
-
-function close(seen: Set<number>, depends: ReadonlyMap<number, ReadonlySet<number>>): void {
-  if (depends.size === 0) return;
-  const work = [...seen];
-  while (work.length > 0) {
-    const w = work.pop() as number;
-    for (const d of depends.get(w) ?? []) {
-      if (seen.has(d)) continue;
-      seen.add(d);
-      work.push(d);
+    for (const w of latest.values()) {
+      const needs = depends.get(w);
+      if (needs !== undefined && seen.addAll(needs)) added = true;
     }
+    if (added) grew = true;
   }
+  return grew;
 }

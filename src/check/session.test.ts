@@ -156,3 +156,35 @@ describe("properties", () => {
     );
   });
 });
+
+describe("longer histories (more writes than one bitset word)", () => {
+  /** A sequential run of 600 operations over 7 keys and 5 sessions: 200 writes. */
+  function longRun(): Operation[] {
+    const latest = new Map<string, number>();
+    return Array.from({ length: 600 }, (_, id): Operation => {
+      const key = `k${id % 7}`;
+      const base = { id, process: id % 5, key, call: 2 * id, ret: 2 * id + 1 };
+      if (id % 3 === 0) {
+        latest.set(key, id + 1);
+        return { ...base, f: "write", input: id + 1, output: id + 1, status: "ok" };
+      }
+      return { ...base, f: "read", input: null, output: latest.get(key) ?? null, status: "ok" };
+    });
+  }
+
+  it("a sequential run satisfies every guarantee", () => {
+    expect(verdicts(longRun())).toEqual(allOk);
+  });
+
+  it("a late read of an early value breaks monotonic reads", () => {
+    const h = longRun();
+    // the last read of k1 by its session returns k1's first value, after newer ones
+    const reads = h.filter((op) => op.f === "read" && op.key === "k1" && op.output !== null);
+    const last = reads[reads.length - 1] as Operation;
+    const first = reads[0] as Operation;
+    const planted = h.map((op) => (op === last ? { ...op, output: first.output } : op));
+    const result = checkSessionGuarantees(planted);
+    expect(result.verdict).toBe("violation");
+    expect(result.guarantees.monotonicReads.verdict).toBe("violation");
+  });
+});
