@@ -9,6 +9,8 @@ const SLOTS_MIN = 1 << 10;
 /** Entries per arena chunk: growing adds chunks and never copies stored bitsets. */
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
+/** The first chunk starts this small and doubles up to CHUNK, so tiny searches allocate little. */
+const FIRST_CHUNK = 64;
 
 /**
  * The search's memo of configurations already explored: (set of linearized
@@ -22,8 +24,8 @@ const CHUNK = 1 << CHUNK_BITS;
 export class ConfigCache {
   private readonly words: number;
   private readonly chunks: Int32Array[] = [];
-  private states = new Int32Array(CHUNK);
-  private hashes = new Int32Array(CHUNK);
+  private states = new Int32Array(FIRST_CHUNK);
+  private hashes = new Int32Array(FIRST_CHUNK);
   private slots = new Int32Array(SLOTS_MIN);
   private mask = SLOTS_MIN - 1;
   /** Configurations stored. */
@@ -35,6 +37,15 @@ export class ConfigCache {
   ) {
     assert(words > 0, `ConfigCache: words must be > 0, got ${words}`);
     this.words = words;
+    this.chunks.push(new Int32Array(FIRST_CHUNK * words));
+  }
+
+  /** Entries that fit before `addRoom` is needed. */
+  private get room(): number {
+    return Math.min(
+      this.states.length,
+      this.chunks.length === 1 ? this.chunks[0]!.length / this.words : this.chunks.length * CHUNK,
+    );
   }
 
   /** Bytes held by the table now. */
@@ -67,7 +78,7 @@ export class ConfigCache {
       slot = (slot + 1) & mask;
     }
     const entry = this.count;
-    if ((entry & (CHUNK - 1)) === 0 && !this.addChunk()) return FULL;
+    if (entry === this.room && !this.addRoom()) return FULL;
     this.chunks[entry >>> CHUNK_BITS]!.set(bitset, (entry & (CHUNK - 1)) * words);
     this.states[entry] = state;
     this.hashes[entry] = h;
@@ -77,14 +88,27 @@ export class ConfigCache {
     return ADDED;
   }
 
-  private addChunk(): boolean {
-    if (this.bytes() + (CHUNK * (this.words + 2) + 2 * CHUNK) * 4 > this.bytesMax) return false;
-    this.chunks.push(new Int32Array(CHUNK * this.words));
-    if (this.chunks.length * CHUNK > this.states.length) {
-      const states = new Int32Array(this.states.length * 2);
+  /**
+   * Makes room for entry `count`: doubles the first chunk while it is
+   * small, else adds a chunk; doubles the state and hash arrays when full.
+   */
+  private addRoom(): boolean {
+    const entry = this.count;
+    const chunkBytes = entry < CHUNK ? entry * this.words * 4 : CHUNK * this.words * 4;
+    const arrayBytes = entry === this.states.length ? entry * 2 * 4 : 0;
+    if (this.bytes() + chunkBytes + arrayBytes > this.bytesMax) return false;
+    if (entry < CHUNK) {
+      const first = new Int32Array(Math.min(CHUNK, entry * 2) * this.words);
+      first.set(this.chunks[0]!);
+      this.chunks[0] = first;
+    } else if (entry >>> CHUNK_BITS === this.chunks.length) {
+      this.chunks.push(new Int32Array(CHUNK * this.words));
+    }
+    if (entry === this.states.length) {
+      const states = new Int32Array(entry * 2);
       states.set(this.states);
       this.states = states;
-      const hashes = new Int32Array(this.hashes.length * 2);
+      const hashes = new Int32Array(entry * 2);
       hashes.set(this.hashes);
       this.hashes = hashes;
     }
