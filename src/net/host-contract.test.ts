@@ -1,5 +1,5 @@
 import type { NodeId } from "../core/ids.js";
-import { Simulation } from "../sim/simulation.js";
+import { Simulation } from "../sim/index.js";
 import { type HostEvent, type HostHarness, hostContract } from "./testing/host-contract.js";
 import { NetHarness } from "./testing/net-harness.js";
 import { type ProbeConfig, type ProbeMsg, protocol } from "./testing/probe.js";
