@@ -16,7 +16,7 @@ import {
   swimProtocol,
   timeoutFreeProtocol,
 } from "./detect/index.js";
-import { bullyProtocol } from "./elect/index.js";
+import { bullyProtocol, ringProtocol } from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
 
@@ -42,6 +42,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   totalBroadcastProtocol,
   snapshotBankProtocol,
   bullyProtocol,
+  ringProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

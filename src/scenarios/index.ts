@@ -13,6 +13,7 @@ import { detectPingScenario } from "./detect-ping.js";
 import { detectSwimScenario } from "./detect-swim.js";
 import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
 import { electBullyScenario } from "./elect-bully.js";
+import { electRingScenario } from "./elect-ring.js";
 import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
@@ -44,6 +45,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   broadcastTotalScenario,
   snapshotBankScenario,
   electBullyScenario,
+  electRingScenario,
 ];
 
 /** The scenario called `name`, or undefined. */
