@@ -102,9 +102,13 @@ export class PeerLink {
     this.dial();
   }
 
-  /** Writes what is queued, then closes the connection and stops reconnecting. */
+  /** Writes what is queued (counting what cannot be as dropped `closed`), then closes the connection and stops reconnecting. */
   close(): void {
     this.flush();
+    // What could not be written (the peer is down, or its socket is full) is lost: count it.
+    if (this.queued > 0) countReason(this.ctx.stats.dropped, "closed", this.queued);
+    this.queue.length = 0;
+    this.queueHead = 0;
     this.closed = true;
     clearTimeout(this.retryTimer);
     this.socket?.end();

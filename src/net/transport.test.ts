@@ -82,6 +82,12 @@ describe("TcpTransport", () => {
     await until(() => got.length === 100);
     expect(got.at(-1)).toEqual({ n: 99 });
     expect(a.stats.connects).toBe(1);
+    // Closing with messages still queued for a peer that is down counts them as dropped.
+    await b.close();
+    await until(() => a.connectedPeers().length === 0);
+    for (let i = 0; i < 3; i++) a.send(1, { late: i });
+    await a.close();
+    expect(a.stats.dropped).toEqual({ queueFull: 50, closed: 3 });
   });
 
   it("drops a message larger than frameBytesMax at the sender, counted as tooLarge", async () => {
