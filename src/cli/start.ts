@@ -308,7 +308,7 @@ class Screen {
 
   private draw(): void {
     const rows = [...this.view.render(), "", "recent:", ...this.notes.map((n) => `  ${n}`)];
-    const columns = process.stdout.columns ?? 120;
+    const columns = process.stdout.columns || 120;
     let out = this.drawn > 0 ? `\x1b[${this.drawn}A` : "";
     for (const row of rows) out += `\x1b[2K${row.slice(0, columns - 1)}\n`;
     process.stdout.write(out);
