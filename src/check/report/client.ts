@@ -76,9 +76,10 @@ export const CLIENT_SCRIPT = `
     processes.forEach(function (p, i) {
       el("rect", { x: 0, y: TOP + i * LANE, width: w, height: LANE, "class": i % 2 ? "lane odd" : "lane" }, svg);
     });
-    var ticks = Math.min(12, slots);
+    // a tick every 120 px or so, whatever the zoom
+    var ticks = Math.max(1, Math.min(slots, Math.floor(width() / 120)));
     for (var k = 0; k <= ticks; k++) {
-      var frac = ticks ? k / ticks : 0;
+      var frac = k / ticks;
       var x = LEFT + frac * width();
       el("line", { x1: x, x2: x, y1: TOP - 6, y2: h, "class": "tick" }, svg);
       var label = el("text", { x: x + 2, y: TOP - 10, "class": "tick-label" }, svg);
