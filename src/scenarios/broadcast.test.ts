@@ -37,6 +37,7 @@ function broadcastContract(scenario: AnyScenario, nemesis: RandomNemesis): void 
       let judged = 0;
       let crashed = 0;
       let events = 0;
+      const hit = { crashed: 0, loss: 0, partition: 0, duplicated: 0 };
       for (let seed = 1; seed <= SEEDS; seed++) {
         const { summary } = executePlan(planRun(scenario, { seed, nemesis }));
         expect(summary.violations, summary.replay).toEqual([]);
@@ -45,6 +46,15 @@ function broadcastContract(scenario: AnyScenario, nemesis: RandomNemesis): void 
         if (quietFor >= BROADCAST_SETTLE_MS) judged++;
         if (summary.faults.some((f) => f.fault === "crash")) crashed++;
         events += summary.emitted;
+        hit.crashed += summary.messages.dropped.crashed;
+        hit.loss += summary.messages.dropped.loss;
+        hit.partition += summary.messages.dropped.partition;
+        hit.duplicated += summary.messages.duplicated;
+      }
+      for (const verb of ["crash", "loss", "partition", "duplicate"] as const) {
+        const key = verb === "crash" ? "crashed" : verb === "duplicate" ? "duplicated" : verb;
+        if (nemesis.verbs.includes(verb))
+          expect(hit[key], `messages hit by ${verb}`).toBeGreaterThan(100);
       }
       expect(judged, "runs that settled: validity and agreement judged").toBeGreaterThanOrEqual(
         SEEDS / 2,

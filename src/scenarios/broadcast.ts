@@ -15,8 +15,8 @@ import { protocolScenario, type RunView, type Scenario } from "../sim/scenario.j
 /** Liveness is judged only when the run ended at least this long after its last fault, heal or restart. */
 export const BROADCAST_SETTLE_MS = 2_000;
 
-/** The scripted load of the broadcast scenarios: each node about every 250 ms until t = 6 s. */
-export const BROADCAST_WORK = { workEveryMs: 250, workUntilMs: 6_000 } as const;
+/** The scripted load of the broadcast scenarios: each node about every 250 ms until t = 10 s. */
+export const BROADCAST_WORK = { workEveryMs: 250, workUntilMs: 10_000 } as const;
 
 /** The last moment anything changed: a fault injected or healed, a node going down or up. */
 export function lastBroadcastChangeMs(run: Pick<RunView, "faults" | "lifecycle">): number {
@@ -68,7 +68,7 @@ function broadcastScenario(
     config: BROADCAST_WORK,
     defaults: {
       nodes: 5,
-      durationMs: 15_000,
+      durationMs: 16_000,
       nemesis: { verbs: ["crash", "partition", "loss", "delay", "duplicate"], ratePerSec: 0.4 },
     },
     nodesMin: 1,
