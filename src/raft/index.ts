@@ -1,5 +1,10 @@
 export { RaftClient, type RaftClientOptions } from "./client.js";
-export { checkRaftConfig, RAFT_DEFAULTS, type RaftConfig } from "./config.js";
+export {
+  checkRaftConfig,
+  RAFT_DEFAULTS,
+  type RaftConfig,
+  SNAPSHOT_CHUNK_PAIRS_MAX,
+} from "./config.js";
 export {
   type ApplyOutcome,
   isReadOp,
@@ -7,11 +12,13 @@ export {
   type KvLimits,
   type KvOp,
   type KvResult,
+  type KvSnapshot,
   KvStateMachine,
   kvCommandProblem,
   kvOpProblem,
+  kvSnapshotProblem,
 } from "./kv.js";
-export { entryBytes, RaftLog, type Recovered } from "./log.js";
+export { entryBytes, RaftLog, type Recovered, type Snapshot } from "./log.js";
 export {
   type Entry,
   ERROR,
@@ -24,4 +31,6 @@ export {
 export { RaftNode, type RaftRole, type RaftTimer, type RaftView } from "./node.js";
 export { Progress } from "./progress.js";
 export { raftProtocol } from "./protocol.js";
+export { candidateUpToDate, leaseDurationMs, quorumValue, tallyVotes } from "./quorum.js";
 export { HistoryRecorder } from "./recorder.js";
+export { type ChunkOutcome, SnapshotAssembler } from "./snapshotAssembler.js";

@@ -22,6 +22,8 @@ import {
   type RaftPeerMessage,
 } from "./messages.js";
 import { Progress } from "./progress.js";
+import { candidateUpToDate, leaseDurationMs, quorumValue, tallyVotes } from "./quorum.js";
+import { SnapshotAssembler } from "./snapshotAssembler.js";
 
 /** The only timer a Raft node sets: its clock's tick. */
 export type RaftTimer = "tick";
@@ -101,10 +103,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private clockSeenMs = Number.NEGATIVE_INFINITY;
   /** Set once this leader sent TimeoutNow: the target may win without waiting out the lease. */
   private leaseRevoked = false;
-  /** A snapshot arriving in chunks: its index and term and the pairs so far. */
-  private incoming:
-    | { index: number; term: number; pairs: (readonly [string, string])[] }
-    | undefined;
+  /** A snapshot arriving in chunks. */
+  private readonly incoming = new SnapshotAssembler();
   private readonly kv: KvStateMachine;
 
   /**
@@ -394,15 +394,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   }
 
   private tally(): "won" | "lost" | "pending" {
-    let granted = 0;
-    let rejected = 0;
-    for (const g of this.votes.values()) {
-      if (g) granted++;
-      else rejected++;
-    }
-    if (granted >= this.quorum) return "won";
-    if (rejected > this.peers.length + 1 - this.quorum) return "lost";
-    return "pending";
+    return tallyVotes(this.votes, this.quorum, this.peers.length + 1);
   }
 
   private winPhase(): void {
@@ -416,8 +408,8 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
 
   /** The election restriction (§5.4.1): grant only to a log at least as up to date as ours. */
   private logUpToDate(lastLogIndex: number, lastLogTerm: number): boolean {
-    const myTerm = this.log.lastTerm();
-    return lastLogTerm > myTerm || (lastLogTerm === myTerm && lastLogIndex >= this.log.lastIndex());
+    const voter = { lastIndex: this.log.lastIndex(), lastTerm: this.log.lastTerm() };
+    return candidateUpToDate({ lastLogIndex, lastLogTerm }, voter);
   }
 
   private handleVoteRequest(
@@ -708,37 +700,22 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   ): void {
     const index = msg.lastIncludedIndex;
     if (index <= this.commitIndex) {
-      this.incoming = undefined;
+      this.incoming.reset();
       this.ackAppend(from, this.commitIndex);
       return;
     }
-    if (msg.offset === 0) this.incoming = { index, term: msg.lastIncludedTerm, pairs: [] };
-    const incoming = this.incoming;
-    const expected =
-      incoming?.index === index && incoming.term === msg.lastIncludedTerm
-        ? incoming.pairs.length
-        : 0;
-    if (incoming === undefined || msg.offset !== expected) {
+    const outcome = this.incoming.accept(msg);
+    if (!outcome.done) {
+      const nextOffset = outcome.nextOffset;
       this.send(from, {
         type: "installSnapshotOk",
         term: this.term,
         lastIncludedIndex: index,
-        nextOffset: expected,
+        nextOffset,
       });
       return;
     }
-    for (const pair of msg.pairs) incoming.pairs.push(pair);
-    if (!msg.done) {
-      this.send(from, {
-        type: "installSnapshotOk",
-        term: this.term,
-        lastIncludedIndex: index,
-        nextOffset: incoming.pairs.length,
-      });
-      return;
-    }
-    const state: KvSnapshot = { data: incoming.pairs, sessions: msg.sessions };
-    this.incoming = undefined;
+    const state = outcome.state;
     this.log.installSnapshot({
       index,
       term: msg.lastIncludedTerm,
@@ -947,8 +924,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private maybeCommit(): void {
     const matches = [this.log.lastIndex()];
     for (const pr of this.progress.values()) matches.push(pr.match);
-    matches.sort((a, b) => b - a);
-    const candidate = matches[this.quorum - 1] ?? 0;
+    const candidate = quorumValue(matches, this.quorum);
     if (candidate <= this.commitIndex) return;
     if (this.log.term(candidate) !== this.term && !this.config.unsafeCommitEarlierTerms) return;
     this.commitTo(candidate);
@@ -1088,12 +1064,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     if (!this.config.leaseReads || this.leaseRevoked || this.role !== "leader") return false;
     const acks = [this.clockSeenMs];
     for (const pr of this.progress.values()) acks.push(pr.leaseAckAt);
-    acks.sort((a, b) => b - a);
-    const start = acks[this.quorum - 1] ?? Number.NEGATIVE_INFINITY;
-    const drift = this.config.clockDriftMax;
-    const leaseMs =
-      ((this.config.electionTicks - 2) * this.config.tickMs * (1 - drift)) / (1 + drift);
-    return this.env.now() < start + leaseMs;
+    return this.env.now() < quorumValue(acks, this.quorum) + leaseDurationMs(this.config);
   }
 
   /** Records the clock; if it went back, forgets every lease acknowledgement (they were stamped on the old clock). */
