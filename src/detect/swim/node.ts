@@ -548,7 +548,14 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
     return this.config.localHealth ? ms * (this.health + 1) : ms;
   }
 
+  /**
+   * The next full-list sync, jittered ±25%. Beyond 32 members the interval
+   * grows with log2(n/32) + 1, as memberlist scales its push-pull, since each
+   * sync carries the whole list.
+   */
   private jitteredSyncMs(): number {
-    return Math.floor(this.config.syncIntervalMs * (0.75 + 0.5 * this.env.random()));
+    const n = this.memberCount();
+    const scale = n > 32 ? Math.ceil(Math.log2(n) - Math.log2(32)) + 1 : 1;
+    return Math.floor(this.config.syncIntervalMs * scale * (0.75 + 0.5 * this.env.random()));
   }
 }
