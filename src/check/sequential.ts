@@ -111,8 +111,15 @@ export function checkSequential<S>(
     };
   }
   const processes = groupByProcess(judged);
-  const search = new Search(model, processes);
-  const outcome = search.run(deadline, statesMax);
+  // Two orders of trying an indeterminate op (never happened first, or took
+  // effect first) suit different histories: the first gets half the time left.
+  let search = new Search(model, processes, true);
+  const halfway = performance.now() + (deadline - performance.now()) / 2;
+  let outcome = search.run(halfway, statesMax);
+  if (outcome === "timeout") {
+    search = new Search(model, processes, false);
+    outcome = search.run(deadline, statesMax);
+  }
   const best = search.best;
   const stuck = outcome === "violation" ? search.stuckAt(best.done, best.state) : [];
   const result = {
@@ -163,6 +170,8 @@ class Search<S> {
   constructor(
     private readonly model: Model<S>,
     private readonly processes: readonly Operation[][],
+    /** Try "never happened" before "took effect" for an indeterminate op. */
+    private readonly skipFirst: boolean,
   ) {
     const init = model.init();
     this.best = { order: [], omitted: [], done: new Int32Array(processes.length), state: init };
@@ -256,8 +265,10 @@ class Search<S> {
     const op = this.processes[p]?.[top.done[p] as number];
     if (op === undefined) return [];
     const out: Successor<S>[] = [];
-    for (const state of this.after(top.state, op)) out.push({ state, applied: true });
-    if (op.status === "info") out.push({ state: top.state, applied: false });
+    // the array is popped from its end: the last pushed is tried first
+    const skip = op.status === "info" ? [{ state: top.state, applied: false }] : [];
+    const apply = this.after(top.state, op).map((state) => ({ state, applied: true }));
+    out.push(...(this.skipFirst ? [...apply, ...skip] : [...skip, ...apply]));
     return out;
   }
 
