@@ -7,6 +7,8 @@ export type { HistoryEvent } from "./formats/events.js";
 export type { History, Operation, OpStatus } from "./history.js";
 export type { LinearizableOptions } from "./linearizable/check.js";
 export { CACHE_BYTES_MAX, checkLinearizable } from "./linearizable/check.js";
+export type { ParallelOptions } from "./linearizable/parallel.js";
+export { checkLinearizableParallel } from "./linearizable/parallel.js";
 export type { AnyModel, Model } from "./model.js";
 export type { KeyedState, QueueState, SetState } from "./models/index.js";
 export {
@@ -21,6 +23,8 @@ export {
   setCell,
 } from "./models/index.js";
 export { resolveModel } from "./models/resolve.js";
+export type { ReportOptions } from "./report/index.js";
+export { writeReport } from "./report/index.js";
 export type { LinearizabilityResult, PartitionResult, StuckOp, Verdict } from "./result.js";
 export { combineVerdicts } from "./result.js";
 export type { CheckerName, CheckOutcome, RunOptions } from "./run.js";

@@ -188,7 +188,7 @@ function formatOutcome(file: string, s: Settings, o: CheckOutcome, history: Hist
   for (const p of parts.slice(0, 3)) {
     const where = p.key === undefined ? "" : ` of key ${JSON.stringify(p.key)}`;
     lines.push(
-      `  longest linearizable prefix${where}: ${p.linearized.length} ops, then state ${p.state}`,
+      `  longest linearizable prefix${where}: ${p.linearized.length} op${p.linearized.length === 1 ? "" : "s"}, then state ${p.state}`,
     );
     for (const stuck of p.stuck.slice(0, 3)) {
       const op = history[stuck.id];

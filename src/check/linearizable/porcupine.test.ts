@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseHistory } from "../formats/detect.js";
+import { detectFormat, parseHistory } from "../formats/detect.js";
 import { MODELS } from "../models/index.js";
 import { sharedHistories } from "../testing/paths.js";
 import { checkLinearizable } from "./check.js";
@@ -63,6 +63,13 @@ describe("Porcupine's histories", () => {
     });
     expect(whole.verdict).toBe(want);
     expect(whole.partitions).toHaveLength(1);
+  });
+
+  it("detects each file's format without --format", () => {
+    for (const f of etcdFiles)
+      expect(detectFormat(readFileSync(join(root, "jepsen", f), "utf8")), f).toBe("etcd-log");
+    for (const f of kvFiles)
+      expect(detectFormat(readFileSync(join(root, "kv", f), "utf8")), f).toBe("kv-log");
   });
 
   it("counts the ops, indeterminate ops and processes of etcd_000 as the README does", () => {
