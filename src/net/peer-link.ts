@@ -14,6 +14,15 @@ import {
   WIRE_VERSION,
 } from "./wire.js";
 
+/** Socket errors that only mean the peer is down or restarting. */
+const ROUTINE_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+]);
+
 /** Bytes a batch frame adds to its items, after the length header: kind byte and array header. */
 const BATCH_OVERHEAD_BYTES = 1 + 5;
 
@@ -130,7 +139,12 @@ export class PeerLink {
     );
     socket.on("drain", this.flushNow);
     socket.on("error", (error: NodeJS.ErrnoException) => {
-      this.ctx.log.debug("link error", { peer: this.peer, code: error.code, why: error.message });
+      // A peer that is down or restarting is routine; anything else (a certificate that
+      // does not name the peer, an unknown CA) is a misconfiguration worth a warning.
+      const routine = error.code !== undefined && ROUTINE_ERRORS.has(error.code);
+      const fields = { peer: this.peer, code: error.code, why: error.message };
+      if (routine) this.ctx.log.debug("link error", fields);
+      else this.ctx.log.warn("link error; will redial", fields);
     });
     socket.on("close", () => this.onClose(socket));
     // Inbound data on an outbound link is a protocol violation by the peer; ignore it.

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -129,5 +129,41 @@ describe.skipIf(!OPENSSL)("mutual TLS", () => {
       why: "hello names n1 but its certificate names n2",
     });
     await expectStillServing();
+  });
+
+  it("a dialler refuses a peer whose certificate names another node", async () => {
+    // n1 is given n2's certificate: n0 dialling n1 must refuse it, and n0's listener
+    // must refuse n1's hello, whose id its certificate does not name.
+    const swapped = join(dir, "swapped");
+    mkdirSync(swapped);
+    for (const [from, to] of [
+      ["ca.pem", "ca.pem"],
+      ["n0.pem", "n0.pem"],
+      ["n0.key", "n0.key"],
+      ["n2.pem", "n1.pem"],
+      ["n2.key", "n1.key"],
+    ] as const) {
+      copyFileSync(join(dir, "certs", from), join(swapped, to));
+    }
+    const pair = await Cluster.launch({
+      nodes: 2,
+      basePort: await freeBasePort(2),
+      protocolModule: PROBE,
+      dataDir: join(dir, "data-swapped"),
+      tlsDir: swapped,
+      statusMs: 50,
+    });
+    try {
+      const warn = await pair.waitForLog(0, /expected a certificate for n1, got CN n2/, 20_000);
+      expect(JSON.parse(warn)).toMatchObject({
+        level: 40,
+        msg: "link error; will redial",
+        peer: 1,
+      });
+      await pair.waitForLog(0, /hello names n1 but its certificate names n2/, 20_000);
+      expect(pair.lines.some((l) => l.kind === "event" && l.event.type === "heard")).toBe(false);
+    } finally {
+      await pair.stop(1_000);
+    }
   });
 });
