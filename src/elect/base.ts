@@ -115,10 +115,20 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
     this.env.storage.sync();
   }
 
-  /** A fresh epoch, higher than any seen, kept durably before it is returned. */
+  /**
+   * A fresh epoch, higher than any seen, kept durably before it is returned.
+   * Like Paxos ballots, the epochs a node mints are its own: the smallest
+   * number above every epoch seen that is congruent to its position in the
+   * cluster modulo the cluster size, so two nodes never mint the same epoch
+   * and a fence can always tell two leaders apart.
+   */
   protected nextEpoch(): number {
-    this.seeEpoch(this.maxEpoch + 1);
-    return this.maxEpoch;
+    const n = this.env.cluster.length;
+    const slot = Math.max(0, this.env.cluster.indexOf(this.env.self));
+    let epoch = this.maxEpoch + 1;
+    epoch += (((slot - epoch) % n) + n) % n;
+    this.seeEpoch(epoch);
+    return epoch;
   }
 
   /** The epoch of the last leader this node followed (kept across restarts); 0 before any. */

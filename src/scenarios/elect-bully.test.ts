@@ -53,15 +53,15 @@ describe("elect-bully", () => {
     // The long split, then the instant of the merge: n4 leads epoch 3 before n3 hears of it.
     expect(report.intervals).toHaveLength(2);
     const [x, merge] = report.intervals;
-    // n4 kept leading epoch 1 alone; n3 led epoch 2 on the majority side until the merge.
+    // n4 kept leading epoch 4 alone; n3 led epoch 8 on the majority side until the merge.
     expect(x?.nodes).toEqual([4, 3]);
-    expect(x?.epochs).toEqual([1, 2]);
+    expect(x?.epochs).toEqual([4, 8]); // epochs are minted per node: ≡ id mod 5
     expect(x?.sameEpoch).toBe(false);
     expect(x?.fromMs).toBeGreaterThan(2400); // the deadline after the last heartbeat before the cut
     expect(x?.toMs).toBeGreaterThan(6000); // until the merge after the heal
     expect(x?.toMs).toBeLessThan(6000 + 1000);
     expect(merge?.nodes).toEqual([3, 4]);
-    expect(merge?.epochs).toEqual([2, 3]);
+    expect(merge?.epochs).toEqual([8, 9]);
     expect((merge?.toMs ?? 0) - (merge?.fromMs ?? 0)).toBeLessThan(10); // one message latency
     expect(report.splitBrainMs).toBeCloseTo((merge?.toMs ?? 0) - (x?.fromMs ?? 0), 6);
   });
@@ -73,10 +73,10 @@ describe("elect-bully", () => {
     expect(replay.admitted + replay.rejected).toBe(replay.issued);
     const epochs = replay.history.map((w) => w.epoch);
     expect(epochs).toEqual([...epochs].sort((a, b) => a - b));
-    // Once n3's epoch-2 write landed, nothing from n4's epoch 1 did.
-    const firstOf2 = replay.history.findIndex((w) => w.epoch === 2);
-    expect(firstOf2).toBeGreaterThan(0);
-    expect(replay.history.slice(firstOf2).every((w) => w.value.node !== 4 || w.epoch > 2)).toBe(
+    // Once n3's epoch-8 write landed, nothing from n4's epoch 4 did.
+    const firstOf8 = replay.history.findIndex((w) => w.epoch === 8);
+    expect(firstOf8).toBeGreaterThan(0);
+    expect(replay.history.slice(firstOf8).every((w) => w.value.node !== 4 || w.epoch > 8)).toBe(
       true,
     );
   });

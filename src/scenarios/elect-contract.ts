@@ -16,6 +16,8 @@ export interface ElectionCase {
   readonly winner: (live: readonly NodeId[]) => NodeId;
   /** Seeds of the random sweep; default 40. */
   readonly seeds?: number;
+  /** Length of each random run; default 40 s. */
+  readonly sweepDurationMs?: number;
 }
 
 /** Runs `scenario` with scripted faults only (no random nemesis). */
@@ -145,7 +147,7 @@ export function electionContract(c: ElectionCase): void {
       const failing: { seed: number; violations: readonly string[] }[] = [];
       let judged = 0;
       for (let seed = 0; seed < (c.seeds ?? 40); seed++) {
-        const plan = planRun(s, { seed, durationMs: 40_000 });
+        const plan = planRun(s, { seed, durationMs: c.sweepDurationMs ?? 40_000 });
         const r = electionEvents(s, plan);
         const calm = Math.max(
           0,

@@ -13,6 +13,7 @@ import { detectPingScenario } from "./detect-ping.js";
 import { detectSwimScenario } from "./detect-swim.js";
 import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
 import { electBullyScenario } from "./elect-bully.js";
+import { electBullyHoldDownScenario } from "./elect-bully-holddown.js";
 import { electRingScenario } from "./elect-ring.js";
 import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
@@ -46,6 +47,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   snapshotBankScenario,
   electBullyScenario,
   electRingScenario,
+  electBullyHoldDownScenario,
 ];
 
 /** The scenario called `name`, or undefined. */

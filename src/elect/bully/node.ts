@@ -70,8 +70,14 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
   private onCoordinator(from: NodeId, epoch: number): void {
     const current = this.leader();
     if (from < this.env.self && !this.holdingDown) {
-      // A lower node claims: bully it (unless it is already ours in this epoch, a repeat).
-      this.startElection();
+      // A lower node claims: bully it. A leader whose epoch is newer just tells it so.
+      if (this.leading() && epoch < (current?.epoch ?? 0)) {
+        this.env.send(from, { type: "coordinator", epoch: current?.epoch ?? 0 });
+      } else if (this.leading()) {
+        this.takeOver();
+      } else {
+        this.startElection();
+      }
       return;
     }
     if (epoch < this.lastFollowedEpoch()) return; // stale, or a leader we must first out-elect
