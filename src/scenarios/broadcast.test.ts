@@ -4,7 +4,7 @@ import { BroadcastNode, bestEffortBroadcastProtocol } from "../broadcast/index.j
 import type { DurableStorage, Env, TimerId } from "../core/index.js";
 import { NO_METRICS, SILENT_LOGGER } from "../core/index.js";
 import type { AnyScenario } from "../sim/scenario.js";
-import { executePlan, planRun } from "../sim/scenario-run.js";
+import { checkDeterminism, executePlan, planRun } from "../sim/scenario-run.js";
 import type { RandomNemesis } from "../sim/schedule-random.js";
 import {
   BROADCAST_SETTLE_MS,
@@ -15,6 +15,7 @@ import {
   broadcastTotalScenario,
   lastBroadcastChangeMs,
 } from "./broadcast.js";
+import { snapshotBankScenario } from "./snapshot-bank.js";
 
 const SEEDS = 100;
 
@@ -105,6 +106,16 @@ const SCENARIOS = [
   broadcastCausalScenario,
   broadcastTotalScenario,
 ];
+
+describe("determinism", () => {
+  it("each broadcast scenario and snapshot-bank replays event for event from its seed", () => {
+    for (const scenario of [...SCENARIOS, snapshotBankScenario]) {
+      const report = checkDeterminism(planRun(scenario, { seed: 11 }));
+      expect(report.difference, scenario.name).toBeUndefined();
+      expect(report.same, scenario.name).toBe(true);
+    }
+  });
+});
 
 describe("partition-then-heal", () => {
   it("a side cut off for 3 s catches up on everything after the heal, for every reliable variant", () => {
