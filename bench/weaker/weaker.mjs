@@ -14,9 +14,20 @@ const repsAt = process.argv.indexOf("--reps");
 const reps = repsAt > 0 ? Number(process.argv[repsAt + 1]) : 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const dir = join(import.meta.dirname, "..", "..", "..", "shared", "histories", "porcupine", "jepsen");
+const dir = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "shared",
+  "histories",
+  "porcupine",
+  "jepsen",
+);
 const etcd = MODELS.get("etcd");
-const logs = readdirSync(dir).filter((f) => f.endsWith(".log")).sort()
+const logs = readdirSync(dir)
+  .filter((f) => f.endsWith(".log"))
+  .sort()
   .map((f) => [f, parseHistory(readFileSync(join(dir, f), "utf8"), "etcd-log")]);
 const totals = [];
 const perFile = new Map();
@@ -30,10 +41,18 @@ for (let r = 0; r < reps; r++) {
   totals.push(total);
 }
 const verdicts = {};
-for (const runs of perFile.values()) for (const run of runs) verdicts[run.verdict] = (verdicts[run.verdict] ?? 0) + 1;
-const slowest = [...perFile].map(([f, runs]) => [f, median(runs.map((x) => x.ms))]).sort((a, b) => b[1] - a[1]).slice(0, 3);
-console.log(`sequential, 52 etcd logs, --timeout 10 s, ${reps} runs: total median ${median(totals).toFixed(0)} ms; verdicts over all runs ${JSON.stringify(verdicts)}`);
-console.log(`  slowest (median ms): ${slowest.map(([f, ms]) => `${f} ${ms.toFixed(0)}`).join(", ")}`);
+for (const runs of perFile.values())
+  for (const run of runs) verdicts[run.verdict] = (verdicts[run.verdict] ?? 0) + 1;
+const slowest = [...perFile]
+  .map(([f, runs]) => [f, median(runs.map((x) => x.ms))])
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 3);
+console.log(
+  `sequential, 52 etcd logs, --timeout 10 s, ${reps} runs: total median ${median(totals).toFixed(0)} ms; verdicts over all runs ${JSON.stringify(verdicts)}`,
+);
+console.log(
+  `  slowest (median ms): ${slowest.map(([f, ms]) => `${f} ${ms.toFixed(0)}`).join(", ")}`,
+);
 
 function run(n) {
   const latest = new Map();
@@ -58,5 +77,7 @@ for (const n of process.argv.includes("--sequential-only") ? [] : [2000, 10000])
     if (checkSessionGuarantees(h).verdict !== "ok") throw new Error("session: expected ok");
     times.session.push(performance.now() - t);
   }
-  console.log(`n=${n}: causal median ${median(times.causal).toFixed(0)} ms, session median ${median(times.session).toFixed(0)} ms (${reps} runs)`);
+  console.log(
+    `n=${n}: causal median ${median(times.causal).toFixed(0)} ms, session median ${median(times.session).toFixed(0)} ms (${reps} runs)`,
+  );
 }
