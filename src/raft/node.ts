@@ -79,7 +79,11 @@ type Outbound = { readonly to: NodeId; readonly msg: RaftMessage };
 export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private env!: Env<RaftMessage, RaftTimer>;
   private log!: RaftLog;
+  /** Every other server: those the leader replicates to. */
   private peers: NodeId[] = [];
+  /** The other servers that vote. */
+  private voters: NodeId[] = [];
+  private isLearner = false;
   private quorum = 1;
   private term = 0;
   private vote: NodeId | null = null;
@@ -108,13 +112,16 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private readonly kv: KvStateMachine;
 
   /**
-   * `members` are the voting servers; by default the host's whole cluster
+   * `members` are the servers; by default the host's whole cluster
    * (`env.cluster`). Pass them when the host also runs clients as nodes.
+   * `learners` (a subset of them) receive the log and apply it but never
+   * vote, never campaign and never count toward a quorum.
    */
   constructor(
     readonly id: NodeId,
     private readonly config: RaftConfig,
     private readonly members?: readonly NodeId[],
+    private readonly learners: readonly NodeId[] = [],
   ) {
     this.kv = new KvStateMachine(config.sessionsMax);
   }
@@ -124,8 +131,12 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     const members = this.members ?? env.cluster;
     assert(members.includes(this.id), () => `raft: n${this.id} is not in its cluster`);
     this.env = env;
+    const voters = members.filter((p) => !this.learners.includes(p));
+    assert(voters.length > 0, "raft: a cluster of learners only");
+    this.isLearner = this.learners.includes(this.id);
     this.peers = members.filter((p) => p !== this.id);
-    this.quorum = Math.floor(members.length / 2) + 1;
+    this.voters = voters.filter((p) => p !== this.id);
+    this.quorum = Math.floor(voters.length / 2) + 1;
     this.log = new RaftLog(env.storage);
     const loaded = this.log.load();
     this.term = loaded.term;
@@ -179,7 +190,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
    */
   transferLeadership(target: NodeId): void {
     const pr = this.progress.get(target);
-    if (this.role !== "leader" || pr === undefined) return;
+    if (this.role !== "leader" || pr === undefined || !pr.voter) return;
     this.transferee = target;
     this.transferElapsed = 0;
     if (pr.match === this.log.lastIndex())
@@ -275,6 +286,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
         this.config.inflightBytesMax,
       );
       pr.recentActive = true;
+      pr.voter = this.voters.includes(peer);
       this.progress.set(peer, pr);
     }
     // A leader commits nothing of earlier terms until it commits an entry of its own (§5.4.2, §8).
@@ -310,6 +322,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
 
   private tickElection(): void {
     this.electionElapsed++;
+    if (this.isLearner) return;
     if (this.electionElapsed >= this.electionTimeoutTicks) {
       this.electionElapsed = 0;
       this.hup(false);
@@ -343,7 +356,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private quorumActive(): boolean {
     let active = 1;
     for (const pr of this.progress.values()) {
-      if (pr.recentActive) active++;
+      if (pr.recentActive && pr.voter) active++;
       pr.recentActive = false;
     }
     return active >= this.quorum;
@@ -370,6 +383,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   // ---- elections ------------------------------------------------------------
 
   private hup(transfer: boolean): void {
+    if (this.isLearner) return;
     if (this.config.preVote && !transfer) {
       this.becomePreCandidate();
       this.requestVotes("preVote", this.term + 1, false);
@@ -387,14 +401,14 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
     }
     const lastLogIndex = this.log.lastIndex();
     const lastLogTerm = this.log.lastTerm();
-    for (const peer of this.peers) {
+    for (const peer of this.voters) {
       if (type === "preVote") this.send(peer, { type, term, lastLogIndex, lastLogTerm });
       else this.send(peer, { type, term, lastLogIndex, lastLogTerm, transfer });
     }
   }
 
   private tally(): "won" | "lost" | "pending" {
-    return tallyVotes(this.votes, this.quorum, this.peers.length + 1);
+    return tallyVotes(this.votes, this.quorum, this.voters.length + 1);
   }
 
   private winPhase(): void {
@@ -418,9 +432,10 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   ): void {
     const pre = msg.type === "preVote";
     const canVote =
-      this.vote === from ||
-      (this.vote === null && this.leader === null) ||
-      (pre && msg.term > this.term);
+      !this.isLearner &&
+      (this.vote === from ||
+        (this.vote === null && this.leader === null) ||
+        (pre && msg.term > this.term));
     const reply = pre ? "preVoteOk" : "requestVoteOk";
     if (canVote && this.logUpToDate(msg.lastLogIndex, msg.lastLogTerm)) {
       this.send(from, { type: reply, term: msg.term, granted: true });
@@ -923,7 +938,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   /** Commits the highest index a quorum holds — only if it is of the current term (§5.4.2). */
   private maybeCommit(): void {
     const matches = [this.log.lastIndex()];
-    for (const pr of this.progress.values()) matches.push(pr.match);
+    for (const pr of this.progress.values()) if (pr.voter) matches.push(pr.match);
     const candidate = quorumValue(matches, this.quorum);
     if (candidate <= this.commitIndex) return;
     if (this.log.term(candidate) !== this.term && !this.config.unsafeCommitEarlierTerms) return;
@@ -1049,7 +1064,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
 
   private confirmedRound(seq: number): boolean {
     let acks = 1;
-    for (const pr of this.progress.values()) if (pr.readSeqAcked >= seq) acks++;
+    for (const pr of this.progress.values()) if (pr.voter && pr.readSeqAcked >= seq) acks++;
     return acks >= this.quorum;
   }
 
@@ -1063,7 +1078,7 @@ export class RaftNode implements ProtocolNode<RaftMessage, RaftTimer> {
   private leaseHolds(): boolean {
     if (!this.config.leaseReads || this.leaseRevoked || this.role !== "leader") return false;
     const acks = [this.clockSeenMs];
-    for (const pr of this.progress.values()) acks.push(pr.leaseAckAt);
+    for (const pr of this.progress.values()) if (pr.voter) acks.push(pr.leaseAckAt);
     return this.env.now() < quorumValue(acks, this.quorum) + leaseDurationMs(this.config);
   }
 

@@ -17,6 +17,8 @@ export class Progress {
   probeSent = false;
   /** Heartbeats sent since the probe: only the answer to a later heartbeat may resend it. */
   heartbeatsSinceProbe = 0;
+  /** False for a learner: it gets the log but counts toward no quorum. */
+  voter = true;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
   /** The highest ReadIndex round this follower acknowledged in the current term. */

@@ -446,3 +446,36 @@ describe("thesis §6.4.1 lease reads (clock-drift bound stated in the config)", 
     expect(() => new TestNet({ ids: [1], config })).toThrow(/leaseReads: needs checkQuorum/);
   });
 });
+
+describe("learners (thesis §4.2.1): non-voting members", () => {
+  it("a learner receives and applies the log but counts toward no quorum", () => {
+    const net = new TestNet({ ids: [1, 2, 3, 4], learners: [4] });
+    net.startAll();
+    elect(net, 1);
+    request(net, 1, { op: "put", key: "k", value: "v" }, 1);
+    net.stabilize();
+    ticks(net, [1], 1);
+    expect(net.raft(4)?.kvEntries()).toEqual([["k", "v"]]);
+    // With two of three voters down, the learner's acknowledgement does not make a quorum.
+    net.crash(2);
+    net.crash(3);
+    const before = net.raft(1)?.inspect().commitIndex;
+    request(net, 1, { op: "put", key: "k", value: "w" }, 2);
+    net.stabilize();
+    expect(net.raft(4)?.inspect().log.length).toBe(3);
+    expect(net.raft(1)?.inspect().commitIndex).toBe(before);
+  });
+
+  it("a learner never campaigns and a leader never hands it leadership", () => {
+    const net = new TestNet({ ids: [1, 2, 3, 4], learners: [4] });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2, 3], [4]]);
+    ticks(net, [4], 100);
+    expect(net.raft(4)?.inspect()).toMatchObject({ role: "follower", term: 1 });
+    net.heal();
+    net.raft(1)?.transferLeadership(4);
+    net.stabilize();
+    expect(net.raft(1)?.inspect()).toMatchObject({ role: "leader", term: 1 });
+  });
+});

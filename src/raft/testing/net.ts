@@ -43,6 +43,8 @@ export interface TestNetOptions {
   readonly config?: Partial<RaftConfig>;
   /** Per-node config overrides (e.g. one broken node). */
   readonly configOf?: (id: NodeId) => Partial<RaftConfig>;
+  /** Ids (among `ids`) that are learners: they replicate but never vote. */
+  readonly learners?: readonly NodeId[];
   readonly seed?: number;
   /** Record a human-readable trace (golden files, failure reports). */
   readonly trace?: boolean;
@@ -85,7 +87,7 @@ export class TestNet {
     this.seed = options.seed ?? 1;
     for (const id of this.ids) {
       const config = { ...this.config, ...options.configOf?.(id) };
-      this.addSlot(id, () => new RaftNode(id, config));
+      this.addSlot(id, () => new RaftNode(id, config, this.ids, options.learners ?? []));
     }
   }
 

@@ -38,9 +38,11 @@ export const PROFILES: Readonly<Record<string, RunProfile>> = {
     isolateLeaderRate: 0.1,
     config: { appendEntriesMax: 2, electionTicks: 4 },
   },
-  /** Snapshots every 4 applied entries, sent 2 pairs per chunk: compaction, chunked InstallSnapshot to lagging and restarted nodes. */
+  /** Snapshots every 4 applied entries, sent 2 pairs per chunk: compaction, chunked InstallSnapshot to lagging and restarted nodes; 3 voters and a learner. */
   snapshot: {
     ...RANDOM_RUN_DEFAULTS,
+    nodes: 4,
+    learners: 1,
     clients: 3,
     lossRate: 0.1,
     restartRate: 0.02,

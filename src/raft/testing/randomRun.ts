@@ -13,6 +13,8 @@ import { makePrng } from "./prng.js";
 export interface RandomRunOptions {
   readonly seed: number;
   readonly nodes: number;
+  /** How many of the nodes (the highest ids) are learners. */
+  readonly learners?: number;
   readonly clients: number;
   readonly opsPerClient: number;
   /** Faults happen during this many ms… */
@@ -98,7 +100,8 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
   const o = options;
   const rng = makePrng(o.seed ^ 0x5eed);
   const ids = Array.from({ length: o.nodes }, (_, i) => i);
-  const net = new TestNet({ ids, seed: o.seed, config: o.config ?? {} });
+  const learners = ids.slice(ids.length - (o.learners ?? 0));
+  const net = new TestNet({ ids, learners, seed: o.seed, config: o.config ?? {} });
   net.startAll();
   const recorder = new HistoryRecorder();
   const clients: RaftClient[] = [];
