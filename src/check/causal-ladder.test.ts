@@ -93,3 +93,11 @@ it("linearizable ⇒ sequential ⇒ causal (CC, CM, CCv) and session guarantees"
   expect(rungs.sequential).toBeGreaterThan(rungs.linearizable);
   expect(rungs.notSequential).toBeGreaterThan(30);
 });
+
+it("every checker accepts the empty history", () => {
+  expect(checkLinearizable([], register).verdict).toBe("ok");
+  expect(checkSequential([], register).verdict).toBe("ok");
+  expect(checkSequential([], register, { tryLinearizable: false }).verdict).toBe("ok");
+  expect(checkCausal([]).verdict).toBe("ok");
+  expect(checkSessionGuarantees([]).verdict).toBe("ok");
+});
