@@ -27,6 +27,7 @@ describe("detector QoS measures (Chen, Toueg, Aguilera 2002)", () => {
     expect(detectionTimes(events, 4, 3, 1000)).toEqual({
       detectionMsFirst: 400,
       detectionMsAll: 900,
+      perObserverMs: [400, 900, 500],
     });
     expect(
       detectionTimes(

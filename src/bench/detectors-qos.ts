@@ -162,6 +162,7 @@ const CLEARING = new Set(["trust", "join", "left"]);
 interface RunFigures {
   detectionMsFirst: number;
   detectionMsAll: number;
+  perObserverMs: number[];
   mistakes: number;
   mistakeMsTotal: number;
   healthyMistakes: number;
@@ -262,7 +263,7 @@ export function detectionTimes(
   n: number,
   victim: NodeId,
   crashMs: number,
-): { detectionMsFirst: number; detectionMsAll: number } {
+): { detectionMsFirst: number; detectionMsAll: number; perObserverMs: number[] } {
   const since = new Map<NodeId, number | undefined>();
   for (const e of events) {
     if (e.event.peer !== victim || e.node === victim) continue;
@@ -271,14 +272,16 @@ export function detectionTimes(
   }
   let first = Number.POSITIVE_INFINITY;
   let all = 0;
+  const perObserverMs: number[] = [];
   for (let a = 0; a < n; a++) {
     if (a === victim) continue;
     const t = since.get(a);
     const d = t === undefined ? Number.POSITIVE_INFINITY : Math.max(0, t - crashMs);
     first = Math.min(first, d);
     all = Math.max(all, d);
+    perObserverMs.push(d);
   }
-  return { detectionMsFirst: first, detectionMsAll: all };
+  return { detectionMsFirst: first, detectionMsAll: all, perObserverMs };
 }
 
 function median(xs: number[]): number {
@@ -307,6 +310,70 @@ export function evaluate(d: QosDetector, s: QosScenario, n: number, seeds: numbe
       runs.reduce((a, r) => a + r.healthyMistakes, 0) / seeds / n / windowHours,
     msgsPerMemberPerSec: runs.reduce((a, r) => a + r.sent, 0) / seeds / n / seconds,
     bytesPerMemberPerSec: runs.reduce((a, r) => a + r.bytes, 0) / seeds / n / seconds,
+  };
+}
+
+/** One point of a detection-time against mistake-rate curve. */
+export interface CurvePoint {
+  readonly detector: string;
+  /** The swept setting: the deadline (ms) for heartbeat, the threshold for φ. */
+  readonly setting: number;
+  /** Mean over seeds and observers of the time from the crash to each member's detection. */
+  readonly detectionMsMean: number;
+  readonly mistakesPerMemberHour: number;
+}
+
+/** Heavy log-normal jitter (median 20 ms, σ = 1.2): the condition φ is made for. */
+export const HEAVY_JITTER: QosScenario = {
+  name: "jitter-heavy",
+  network: { latency: { kind: "lognormal", medianMs: 20, sigma: 1.2 } },
+  faults: none,
+};
+
+/**
+ * The fixed deadline's curve (a deadline sweep) and φ's (a threshold sweep)
+ * under heavy jitter, n = 8: each point's mean detection time and mistake rate.
+ */
+export function jitterCurves(seeds: number): CurvePoint[] {
+  const points: CurvePoint[] = [];
+  for (const deadlineMs of [200, 300, 400, 500, 700, 1000]) {
+    const d = {
+      name: "heartbeat",
+      protocol: heartbeatProtocol,
+      config: { ...HEARTBEAT_DEFAULTS, deadlineMs },
+    };
+    points.push(curvePoint(d, deadlineMs, seeds));
+  }
+  for (const threshold of [1, 2, 3, 5, 8, 12]) {
+    const d = {
+      name: "phi",
+      protocol: phiProtocol,
+      config: { ...PHI_DEFAULTS, threshold, acceptablePauseMs: 0 },
+    };
+    points.push(curvePoint(d, threshold, seeds));
+  }
+  return points;
+}
+
+function curvePoint(d: QosDetector, setting: number, seeds: number): CurvePoint {
+  const n = 8;
+  let detectSum = 0;
+  let detectCount = 0;
+  let mistakes = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const r = runOnce(d, HEAVY_JITTER, n, seed);
+    mistakes += r.mistakes;
+    for (const ms of r.perObserverMs) {
+      detectSum += ms;
+      detectCount += 1;
+    }
+  }
+  const windowHours = (QOS_TIMING.crashAtMs - QOS_TIMING.warmupMs) / 3_600_000;
+  return {
+    detector: d.name,
+    setting,
+    detectionMsMean: detectCount === 0 ? Number.POSITIVE_INFINITY : detectSum / detectCount,
+    mistakesPerMemberHour: mistakes / seeds / n / windowHours,
   };
 }
 

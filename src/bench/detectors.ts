@@ -1,6 +1,8 @@
 import { EXIT, intFlag, parseFlags, UsageError } from "../cli/command.js";
 import {
+  type CurvePoint,
   evaluate,
+  jitterCurves,
   QOS_DETECTORS,
   QOS_SCENARIOS,
   QOS_TIMING,
@@ -55,9 +57,12 @@ export async function runDetectorsBench(argv: string[]): Promise<number> {
       scenarios: { type: "string" },
       json: { type: "boolean" },
       quick: { type: "boolean" },
+      curves: { type: "boolean" },
     },
     false,
   );
+  if (values.curves === true)
+    return printCurves(intFlag("seeds", values.seeds, 3, 1, 1000), values.json === true);
   const quick = values.quick === true;
   const seeds = intFlag("seeds", values.seeds, quick ? 1 : 3, 1, 1000);
   const sizes = (values.n ?? "8").split(",").map((s) => intFlag("n", s, 8, 3, 4096));
@@ -89,6 +94,22 @@ export async function runDetectorsBench(argv: string[]): Promise<number> {
   process.stdout.write(
     `cohort bench detectors: seeds 1..${seeds} per row; warm-up ${t.warmupMs} ms, mistakes counted until the crash of the last member at ${t.crashAtMs} ms, detection watched for ${t.afterCrashMs} ms; medians of T_D, means of the rest\n(fields with --json: ${HELP_FIELDS})\n\n${formatQosTable(rows)}\n\n` +
       `SWIM first detection, suspicion off, n = ${quick ? 16 : 64}, ${first.runs} runs: ${first.meanPeriods.toFixed(3)} periods after the crash (minus the mean half period before the next probe); e/(e−1) = ${(Math.E / (Math.E - 1)).toFixed(3)}\n`,
+  );
+  return EXIT.ok;
+}
+
+function printCurves(seeds: number, json: boolean): number {
+  const points: CurvePoint[] = jitterCurves(seeds);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ curves: points })}\n`);
+    return EXIT.ok;
+  }
+  const lines = points.map(
+    (p) =>
+      `| ${p.detector} | ${p.setting} | ${fmt(p.detectionMsMean)} | ${fmt(p.mistakesPerMemberHour, 1)} |`,
+  );
+  process.stdout.write(
+    `cohort bench detectors --curves: heavy log-normal jitter (median 20 ms, sigma 1.2), n = 8, seeds 1..${seeds}; heartbeat's deadline (ms) and phi's threshold swept (phi without acceptable pause)\n\n| detector | setting | mean T_D (ms) | mistakes /member·h |\n|---|---|---|---|\n${lines.join("\n")}\n`,
   );
   return EXIT.ok;
 }
