@@ -11,6 +11,7 @@ import type { History, Operation } from "../history.js";
 import { checkLinearizable } from "../linearizable/check.js";
 import type { AnyModel } from "../model.js";
 import { MODELS } from "../models/index.js";
+import { checkSequential } from "../sequential.js";
 import { writeReport } from "./write.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -129,6 +130,20 @@ describe("the HTML report in Chromium", () => {
     }
     expect(errors).toEqual([]);
     expect(requests).toEqual([pathToFileURL(path).href]);
+    await page.close();
+  });
+
+  it("highlights the op a sequential serialization cannot take next", async () => {
+    // process 0 writes 1 then 2; process 1 reads 2 then 1: op 3 cannot follow
+    const history = scripted({ 0: ["w x 1", "w x 2"], 1: ["r x 2", "r x 1"] });
+    const result = checkSequential(history, register);
+    expect(result.stuck[0]?.id).toBe(3);
+    const path = await writeReport(dir, history, register, result, { name: "sequential" });
+    const { page, errors } = await open(path);
+    expect(await page.locator("g.op.highlight").getAttribute("data-id")).toBe("3");
+    expect(await page.locator("#order-list li").count()).toBe(result.order.length);
+    expect(await page.locator("#stuck-needed").textContent()).toContain("read saw 1");
+    expect(errors).toEqual([]);
     await page.close();
   });
 
