@@ -16,7 +16,7 @@ import {
   swimProtocol,
   timeoutFreeProtocol,
 } from "./detect/index.js";
-import { bullyProtocol, ringProtocol } from "./elect/index.js";
+import { bullyProtocol, nilProtocol, ringProtocol } from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
 
@@ -43,6 +43,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   snapshotBankProtocol,
   bullyProtocol,
   ringProtocol,
+  nilProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

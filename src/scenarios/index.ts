@@ -14,6 +14,7 @@ import { detectSwimScenario } from "./detect-swim.js";
 import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
 import { electBullyScenario } from "./elect-bully.js";
 import { electBullyHoldDownScenario } from "./elect-bully-holddown.js";
+import { electNextInLineScenario } from "./elect-next-in-line.js";
 import { electRingScenario } from "./elect-ring.js";
 import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
@@ -48,6 +49,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   electBullyScenario,
   electRingScenario,
   electBullyHoldDownScenario,
+  electNextInLineScenario,
 ];
 
 /** The scenario called `name`, or undefined. */
