@@ -9,16 +9,27 @@ describe("validateBroadcast", () => {
     expect(
       validateBroadcast({ type: "data", origin: 2, seq: 1, body: "x", vc: [0, 0, 1] }),
     ).toBeUndefined();
-    expect(validateBroadcast({ type: "order", rank: 3, origin: 0, seq: 9 })).toBeUndefined();
+    expect(
+      validateBroadcast({ type: "order", epoch: 0, rank: 3, origin: 0, seq: 9 }),
+    ).toBeUndefined();
     expect(validateBroadcast({ type: "ack", key: "d3.14" })).toBeUndefined();
-    expect(validateBroadcast({ type: "ack", key: "o7" })).toBeUndefined();
+    expect(validateBroadcast({ type: "ack", key: "o7.1" })).toBeUndefined();
   });
 
   it("names the field, the expectation and what came", () => {
     expect(validateBroadcast(null)).toBe("message: expected an object, got null");
     expect(validateBroadcast({ type: "gossip" })).toBe(
-      'type: expected one of data, order, ack, got "gossip"',
+      'type: expected one of data, order, ack, epoch, flush, flushed, got "gossip"',
     );
+    expect(
+      validateBroadcast({
+        type: "epoch",
+        epoch: 1,
+        closes: [2],
+        orders: [{ type: "order" }],
+        data: [],
+      }),
+    ).toBe("epoch item: epoch: expected a non-negative integer, got nothing");
     expect(validateBroadcast({ type: "data", origin: -1, seq: 1, body: "", vc: [] })).toBe(
       "origin: expected a non-negative integer, got -1",
     );
@@ -28,11 +39,11 @@ describe("validateBroadcast", () => {
     expect(
       validateBroadcast({ type: "data", origin: 0, seq: 1, body: "y".repeat(5000), vc: [] }),
     ).toBe("body: expected at most 4096 characters, got 5000");
-    expect(validateBroadcast({ type: "order", rank: 0, origin: 0, seq: 1 })).toBe(
+    expect(validateBroadcast({ type: "order", epoch: 1, rank: 0, origin: 0, seq: 1 })).toBe(
       "rank: expected at least 1, got 0",
     );
     expect(validateBroadcast({ type: "ack", key: "d1" })).toBe(
-      'key: expected d<origin>.<seq> or o<rank>, got "d1"',
+      'key: expected d<origin>.<seq>, o<epoch>.<rank> or e<epoch>, got "d1"',
     );
   });
 });

@@ -26,9 +26,10 @@ export interface DataMessage {
   readonly vc: readonly number[];
 }
 
-/** The sequencer's decision that the data message (`origin`, `seq`) is the `rank`-th (from 1) to deliver. */
+/** The sequencer of `epoch` decided that the data message (`origin`, `seq`) is that epoch's `rank`-th (from 1) to deliver. */
 export interface OrderMessage {
   readonly type: "order";
+  readonly epoch: number;
   readonly rank: number;
   readonly origin: number;
   readonly seq: number;
@@ -40,15 +41,50 @@ export interface AckMessage {
   readonly key: string;
 }
 
-/** A packet the dissemination layer spreads: an application message or a sequencer decision. */
-export type Packet = DataMessage | OrderMessage;
+/**
+ * A new total-order sequencer opens `epoch`: `closes[x]` is the last rank of
+ * every earlier epoch x, and `orders`/`data` every decision (with its message)
+ * up to those ranks, as collected from every node still up.
+ */
+export interface EpochMessage {
+  readonly type: "epoch";
+  readonly epoch: number;
+  readonly closes: readonly number[];
+  readonly orders: readonly OrderMessage[];
+  readonly data: readonly DataMessage[];
+}
+
+/** The would-be sequencer of `epoch` asks for every decision of earlier epochs. */
+export interface FlushMessage {
+  readonly type: "flush";
+  readonly epoch: number;
+}
+
+/** The answer to a flush: the closes, decisions of earlier epochs and their messages this node holds. */
+export interface FlushedMessage {
+  readonly type: "flushed";
+  readonly epoch: number;
+  readonly closes: readonly number[];
+  readonly orders: readonly OrderMessage[];
+  readonly data: readonly DataMessage[];
+}
+
+/** A packet the dissemination layer spreads: an application message, a sequencer decision, an epoch's opening. */
+export type Packet = DataMessage | OrderMessage | EpochMessage;
 
 /** Every message of the broadcast protocols. */
-export type BroadcastMessage = Packet | AckMessage;
+export type BroadcastMessage = Packet | AckMessage | FlushMessage | FlushedMessage;
 
-/** The name of a packet, unique over a run: `d<origin>.<seq>` or `o<rank>`. */
+/** The name of a packet, unique over a run: `d<origin>.<seq>`, `o<epoch>.<rank>` or `e<epoch>`. */
 export function packetKey(p: Packet): string {
-  return p.type === "data" ? `d${p.origin}.${p.seq}` : `o${p.rank}`;
+  switch (p.type) {
+    case "data":
+      return `d${p.origin}.${p.seq}`;
+    case "order":
+      return `o${p.epoch}.${p.rank}`;
+    default:
+      return `e${p.epoch}`;
+  }
 }
 
 /** The id of a data message as it appears in `broadcast` and `deliver` events: `<origin>.<seq>`. */
@@ -56,7 +92,9 @@ export function messageId(origin: number, seq: number): string {
   return `${origin}.${seq}`;
 }
 
-const KEY_PATTERN = /^(d\d{1,15}\.\d{1,15}|o\d{1,15})$/;
+const KEY_PATTERN = /^([do]\d{1,15}\.\d{1,15}|e\d{1,15})$/;
+/** Most decisions or messages one epoch opening or flush answer may carry. */
+export const EPOCH_ITEMS_MAX = 100_000;
 const isNat = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
 /**
@@ -64,9 +102,39 @@ const isNat = (v: unknown): boolean => typeof v === "number" && Number.isSafeInt
  * `BroadcastMessage` (`field: expected …, got …`), or undefined.
  */
 export function validateBroadcast(msg: unknown): string | undefined {
-  const tag = checkTagged(msg, ["data", "order", "ack"]);
+  const tag = checkTagged(msg, ["data", "order", "ack", "epoch", "flush", "flushed"]);
   if (tag !== undefined || !isRecord(msg)) return tag;
   switch (msg.type) {
+    case "flush":
+      return checkNat(msg, "epoch");
+    case "epoch":
+    case "flushed": {
+      const shape = firstProblem(
+        checkNat(msg, "epoch"),
+        checkArray(msg, "closes", EPOCH_ITEMS_MAX, isNat, "a non-negative integer"),
+        checkArray(
+          msg,
+          "orders",
+          EPOCH_ITEMS_MAX,
+          (o) => isRecord(o) && o.type === "order",
+          "an order",
+        ),
+        checkArray(
+          msg,
+          "data",
+          EPOCH_ITEMS_MAX,
+          (d) => isRecord(d) && d.type === "data",
+          "a data message",
+        ),
+      );
+      if (shape !== undefined) return shape;
+      const items = [...(msg.orders as unknown[]), ...(msg.data as unknown[])];
+      for (const item of items) {
+        const inner = validateBroadcast(item);
+        if (inner !== undefined) return `${msg.type} item: ${inner}`;
+      }
+      return undefined;
+    }
     case "data": {
       const shape = firstProblem(
         checkNat(msg, "origin"),
@@ -83,6 +151,7 @@ export function validateBroadcast(msg: unknown): string | undefined {
     }
     case "order": {
       const shape = firstProblem(
+        checkNat(msg, "epoch"),
         checkNat(msg, "rank"),
         checkNat(msg, "origin"),
         checkNat(msg, "seq"),
@@ -97,7 +166,7 @@ export function validateBroadcast(msg: unknown): string | undefined {
       if (shape !== undefined) return shape;
       return KEY_PATTERN.test(msg.key as string)
         ? undefined
-        : `key: expected d<origin>.<seq> or o<rank>, got ${JSON.stringify(String(msg.key).slice(0, 40))}`;
+        : `key: expected d<origin>.<seq>, o<epoch>.<rank> or e<epoch>, got ${JSON.stringify(String(msg.key).slice(0, 40))}`;
     }
   }
 }

@@ -96,9 +96,9 @@ describe("BroadcastNode", () => {
     h.node.onMessage(1, data(1, 1, "b"));
     h.node.onMessage(0, data(0, 1, "a"));
     expect(h.events).toEqual([]);
-    h.node.onMessage(0, { type: "order", rank: 2, origin: 1, seq: 1 });
+    h.node.onMessage(0, { type: "order", epoch: 0, rank: 2, origin: 1, seq: 1 });
     expect(h.events).toEqual([]);
-    h.node.onMessage(0, { type: "order", rank: 1, origin: 0, seq: 1 });
+    h.node.onMessage(0, { type: "order", epoch: 0, rank: 1, origin: 0, seq: 1 });
     expect(h.events.map((e) => e.body)).toEqual(["a", "b"]);
   });
 

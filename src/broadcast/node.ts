@@ -1,14 +1,23 @@
 import { VECTOR_ZERO, type VectorClock, vectorAt, vectorTick } from "../clock/index.js";
-import { assert, type Env, type NodeId, type ProtocolNode } from "../core/index.js";
+import {
+  assert,
+  type Env,
+  type HostNotice,
+  type NodeId,
+  type ProtocolNode,
+} from "../core/index.js";
 import type { BroadcastConfig } from "./config.js";
 import {
   type BroadcastMessage,
   type DataMessage,
+  type EpochMessage,
+  type FlushedMessage,
+  type FlushMessage,
   messageId,
-  type OrderMessage,
   type Packet,
   packetKey,
 } from "./messages.js";
+import { TotalOrder, type TotalOrderHost } from "./total-order.js";
 
 /** A silent peer is resent to at most every this many `resendMs` ticks. */
 export const RESEND_BACKOFF_MAX = 8;
@@ -28,13 +37,16 @@ export type BroadcastTimer = "resend" | "work";
  * Ordering, over what dissemination hands up: none (best-effort, reliable);
  * per-origin sequence numbers (FIFO); vector timestamps held back until every
  * causal predecessor is delivered (causal, after Birman, Schiper, Stephenson
- * 1991); ranks from a fixed sequencer, itself broadcast reliably (total).
+ * 1991); ranks from a sequencer, themselves broadcast reliably, with
+ * failover to the next node when the sequencer fail-stops (total; see
+ * `TotalOrder`).
  *
  * Crash-stop: a node restarted after a crash (`recovered`) has lost its state
  * and stays silent — it neither broadcasts, relays nor delivers.
  *
  * Emits `{type:"broadcast", id, origin, body}` when it broadcasts and
- * `{type:"deliver", id, origin, body}` when it delivers.
+ * `{type:"deliver", id, origin, body}` when it delivers; a node that takes
+ * over as total-order sequencer emits `{type:"sequencerEpoch", epoch, closes}`.
  */
 export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTimer> {
   readonly config: BroadcastConfig;
@@ -53,10 +65,8 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   protected delivered: VectorClock = VECTOR_ZERO;
   /** FIFO and causal: received but not yet deliverable. */
   readonly #pending = new Map<string, DataMessage>();
-  /** Total: the next rank to deliver; the next rank to assign (sequencer); ranks decided. */
-  #nextRank = 1;
-  #nextAssign = 1;
-  readonly #ranks = new Map<number, OrderMessage>();
+  /** Total: ranks from the sequencer, with failover on fail-stop notices. */
+  #total: TotalOrder | undefined;
   #deliveredCount = 0;
 
   constructor(config: BroadcastConfig) {
@@ -71,6 +81,8 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       return;
     }
     for (const peer of env.cluster) if (peer !== env.self) this.#unacked.set(peer, new Set());
+    if (this.config.variant === "total")
+      this.#total = new TotalOrder(this.#totalHost(), this.config.sequencer);
     if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
     if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
   }
@@ -107,6 +119,14 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       this.#unacked.get(from)?.delete(msg.key);
       return;
     }
+    if (msg.type === "flush" || msg.type === "flushed") {
+      if (this.#total === undefined) return;
+      const problem = this.#foreignItems(msg);
+      if (problem !== undefined) this.env.log.warn("dropped a message", { from, problem });
+      else if (msg.type === "flush") this.#total.onFlush(from, msg);
+      else this.#total.onFlushed(from, msg);
+      return;
+    }
     const problem = this.#foreign(msg);
     if (problem !== undefined) {
       this.env.log.warn("dropped a packet", { from, problem });
@@ -124,9 +144,17 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     }
   }
 
+  /** A fail-stop notice: stop resending to the peer; total order may fail over. */
+  onNotice(notice: HostNotice): void {
+    if (this.#retired) return;
+    this.#unacked.delete(notice.peer);
+    this.#total?.onStopped(notice.peer);
+  }
+
   onTimer(tag: BroadcastTimer): void {
     if (this.#retired) return;
     if (tag === "resend") {
+      this.#total?.resendFlush();
       this.#tick++;
       for (const [peer, keys] of this.#unacked) {
         if (keys.size === 0) continue;
@@ -160,8 +188,19 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     return this.config.workEveryMs * (0.5 + this.env.random());
   }
 
+  /** `#foreign` over every decision and message an epoch opening or flush answer carries. */
+  #foreignItems(msg: EpochMessage | FlushMessage | FlushedMessage): string | undefined {
+    if (msg.type === "flush") return undefined;
+    for (const item of [...msg.orders, ...msg.data]) {
+      const problem = this.#foreign(item);
+      if (problem !== undefined) return `${msg.type} item: ${problem}`;
+    }
+    return undefined;
+  }
+
   /** Why a well-formed packet cannot be accepted here (names a node outside the cluster), or undefined. */
   #foreign(msg: Packet): string | undefined {
+    if (msg.type === "epoch") return this.#foreignItems(msg);
     const n = this.env.cluster.length;
     if (msg.origin >= n) return `origin: expected a node below ${n}, got ${msg.origin}`;
     if (msg.type === "data" && msg.vc.length > n) {
@@ -192,7 +231,8 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       }
     }
     if (p.type === "data") this.onData(p);
-    else this.#onOrder(p);
+    else if (p.type === "order") this.#total?.onOrder(p);
+    else this.#total?.onEpoch(p);
   }
 
   /** The ordering layer: a data message arrived for the first time. Overridable to plant bugs in tests. */
@@ -208,13 +248,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
         this.#drainPending();
         return;
       case "total":
-        if (this.env.self === this.config.sequencer) {
-          this.#learn(
-            { type: "order", rank: this.#nextAssign++, origin: m.origin, seq: m.seq },
-            undefined,
-          );
-        }
-        this.#drainRanks();
+        this.#total?.onData(m);
         return;
     }
   }
@@ -243,24 +277,25 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     }
   }
 
-  #onOrder(o: OrderMessage): void {
-    const clash = this.#ranks.get(o.rank);
-    if (clash !== undefined) return;
-    this.#ranks.set(o.rank, o);
-    if (this.env.self === this.config.sequencer)
-      this.#nextAssign = Math.max(this.#nextAssign, o.rank + 1);
-    this.#drainRanks();
-  }
-
-  #drainRanks(): void {
-    for (;;) {
-      const o = this.#ranks.get(this.#nextRank);
-      if (o === undefined) return;
-      const m = this.#known.get(`d${o.origin}.${o.seq}`);
-      if (m === undefined || m.type !== "data") return;
-      this.#nextRank++;
-      this.deliver(m);
-    }
+  #totalHost(): TotalOrderHost {
+    const known = this.#known;
+    return {
+      self: this.env.self,
+      cluster: this.env.cluster,
+      data: (origin, seq) => {
+        const p = known.get(`d${origin}.${seq}`);
+        return p?.type === "data" ? p : undefined;
+      },
+      allData: () => [...known.values()].filter((p): p is DataMessage => p.type === "data"),
+      spread: (p) => {
+        if (!known.has(packetKey(p))) this.#learn(p, undefined);
+      },
+      send: (to, msg) => this.env.send(to, msg),
+      deliver: (m) => this.deliver(m),
+      opened: (epoch, closes) =>
+        this.env.emit({ type: "sequencerEpoch", epoch, closes: [...closes] }),
+      warn: (message, fields) => this.env.log.warn(message, fields),
+    };
   }
 
   /** The vector stamp of this node's next broadcast: what it delivered, its own entry its next seq. */

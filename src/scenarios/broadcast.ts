@@ -11,6 +11,7 @@ import {
 } from "../broadcast/index.js";
 import type { NodeId } from "../core/index.js";
 import { protocolScenario, type RunView, type Scenario } from "../sim/scenario.js";
+import type { RandomNemesis } from "../sim/schedule-random.js";
 
 /** Liveness is judged only when the run ended at least this long after its last fault, heal or restart. */
 export const BROADCAST_SETTLE_MS = 2_000;
@@ -50,30 +51,35 @@ export function livenessJudged(
 export function checkBroadcastRun(
   run: RunView<BroadcastMessage, BroadcastTimer>,
   ordering: BroadcastOrdering,
+  failover = false,
 ): string[] {
   return judgeBroadcast(run.events, {
     ordering,
     correct: correctNodes(run),
-    liveness: livenessJudged(run, ordering),
+    liveness: livenessJudged(run, failover ? "none" : ordering),
   });
 }
+
+/** The nemesis of the broadcast scenarios. */
+export const BROADCAST_NEMESIS: RandomNemesis = {
+  verbs: ["crash", "partition", "loss", "delay", "duplicate"],
+  ratePerSec: 0.4,
+};
 
 function broadcastScenario(
   protocol: BroadcastProtocol,
   ordering: BroadcastOrdering,
   summary: string,
+  options: { name?: string; nemesis?: RandomNemesis; failover?: boolean } = {},
 ): Scenario<BroadcastMessage, BroadcastTimer> {
   return protocolScenario(protocol, {
+    ...(options.name === undefined ? {} : { name: options.name }),
     summary,
     config: BROADCAST_WORK,
-    defaults: {
-      nodes: 5,
-      durationMs: 16_000,
-      nemesis: { verbs: ["crash", "partition", "loss", "delay", "duplicate"], ratePerSec: 0.4 },
-    },
+    defaults: { nodes: 5, durationMs: 16_000, nemesis: options.nemesis ?? BROADCAST_NEMESIS },
     nodesMin: 1,
     nodesMax: 200,
-    check: (run) => checkBroadcastRun(run, ordering),
+    check: (run) => checkBroadcastRun(run, ordering, options.failover ?? false),
   });
 }
 
@@ -106,4 +112,20 @@ export const broadcastTotalScenario = broadcastScenario(
   totalBroadcastProtocol,
   "total",
   `total-order broadcast (fixed sequencer n0) ${JUDGED} (when n0 survives), one delivery order`,
+);
+
+/**
+ * `broadcast-total-failover`: total order under fail-stop (peers are told), so
+ * the sequencer fails over to the next node through an epoch flush; liveness
+ * judged whether or not n0 survives.
+ */
+export const broadcastTotalFailoverScenario = broadcastScenario(
+  totalBroadcastProtocol,
+  "total",
+  "total-order broadcast with sequencer failover on fail-stop notices, under failstop, partition, loss, delay, duplication: no creation, no duplication, validity and agreement among never-stopped nodes once settled, one delivery order",
+  {
+    name: "broadcast-total-failover",
+    nemesis: { verbs: ["failstop", "partition", "loss", "delay", "duplicate"], ratePerSec: 0.4 },
+    failover: true,
+  },
 );

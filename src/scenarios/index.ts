@@ -3,6 +3,7 @@ import {
   broadcastCausalScenario,
   broadcastFifoScenario,
   broadcastReliableScenario,
+  broadcastTotalFailoverScenario,
   broadcastTotalScenario,
 } from "./broadcast.js";
 import { detectFuseScenario } from "./detect-fuse.js";
@@ -45,6 +46,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   broadcastFifoScenario,
   broadcastCausalScenario,
   broadcastTotalScenario,
+  broadcastTotalFailoverScenario,
   snapshotBankScenario,
   electBullyScenario,
   electRingScenario,
