@@ -16,7 +16,7 @@ import {
   swimProtocol,
   timeoutFreeProtocol,
 } from "./detect/index.js";
-import { bullyProtocol, nilProtocol, ringProtocol } from "./elect/index.js";
+import { bullyProtocol, candidateProtocol, nilProtocol, ringProtocol } from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
 
@@ -44,6 +44,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   bullyProtocol,
   ringProtocol,
   nilProtocol,
+  candidateProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

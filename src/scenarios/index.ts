@@ -15,6 +15,7 @@ import { detectSwimScenario } from "./detect-swim.js";
 import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
 import { electBullyScenario } from "./elect-bully.js";
 import { electBullyHoldDownScenario } from "./elect-bully-holddown.js";
+import { electCandidateScenario } from "./elect-candidate.js";
 import { electNextInLineScenario } from "./elect-next-in-line.js";
 import { electRingScenario } from "./elect-ring.js";
 import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
@@ -52,6 +53,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   electRingScenario,
   electBullyHoldDownScenario,
   electNextInLineScenario,
+  electCandidateScenario,
 ];
 
 /** The scenario called `name`, or undefined. */
