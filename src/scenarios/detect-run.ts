@@ -11,8 +11,10 @@ export interface DetectAssumptions {
   readonly replayAfterglowMs: number;
   /**
    * For detectors that relay liveness evidence (gossiped heartbeat counters): a
-   * crash near a partition or cut link is judged from its heal, since fresher
-   * pre-crash evidence from across the cut legitimately revives the member.
+   * crash near a partition, cut link, paused member or latency spike is judged
+   * from its heal, since fresher pre-crash evidence from across the cut (or
+   * from a resumed member's backlog, or late at every hop) legitimately
+   * revives the member.
    */
   readonly relayedEvidence?: boolean;
   /**
@@ -70,9 +72,9 @@ function delayGraceMs(faults: readonly ScheduledFault[], atMs: number): number {
 
 /**
  * For relayed evidence: how much later than `crashMs + detectMs` the deadline
- * falls when every partition or link cut active between the crash and the
- * deadline pushes the deadline to `detectMs` after its heal (iterated until
- * no cut moves it further).
+ * falls when every partition, link cut, pause or latency spike active between
+ * the crash and the deadline pushes the deadline to `detectMs` after its heal
+ * (iterated until none moves it further).
  */
 function cutGraceMs(
   faults: readonly ScheduledFault[],
@@ -80,12 +82,17 @@ function cutGraceMs(
   detectMs: number,
   endMs: number,
 ): number {
-  const cuts = faults.filter((f) => f.fault === "partition" || f.fault === "link");
+  // Paused members relay their backlog of old evidence when they resume, as a healed cut does;
+  // under a latency spike relayed evidence is late at every hop, until the spike heals.
+  const cuts = faults.filter(
+    (f) =>
+      f.fault === "partition" || f.fault === "link" || f.fault === "pause" || f.fault === "delay",
+  );
   let deadlineMs = crashMs + detectMs;
   for (let moved = true, rounds = 0; moved && rounds <= cuts.length; rounds++) {
     moved = false;
     for (const f of cuts) {
-      const healMs = f.healAt ?? endMs;
+      const healMs = (f.healAt ?? endMs) + (f.fault === "delay" ? f.extraLatencyMs : 0);
       if (f.at > deadlineMs || healMs < crashMs || healMs + detectMs <= deadlineMs) continue;
       deadlineMs = healMs + detectMs;
       moved = true;
@@ -98,6 +105,11 @@ function cutGraceMs(
 function calmFrom(view: RunView<unknown, unknown>, a: DetectAssumptions): number {
   let calm = 0;
   for (const f of view.faults) {
+    // A forged counter or path (corrupted, replayed) can stay in relayed state for good:
+    // such detectors are not Byzantine-tolerant, so their accuracy is not judged after one.
+    if (a.relayedEvidence === true && (f.fault === "corrupt" || f.fault === "replay")) {
+      return INFINITE;
+    }
     switch (f.fault) {
       case "crash":
       case "failstop":
@@ -122,10 +134,16 @@ function calmFrom(view: RunView<unknown, unknown>, a: DetectAssumptions): number
   return calm;
 }
 
-/** Byzantine replays can bring back a dead member's old messages: crashes near them are not judged. */
+/**
+ * Byzantine replays can bring back a dead member's old messages, and for
+ * relayed evidence a corrupted message can forge it: crashes near them are not judged.
+ */
 function replayWindows(view: RunView<unknown, unknown>, a: DetectAssumptions): Window[] {
+  // Where messages carry others' evidence (relayed paths, counters), a corrupted one can forge it.
+  const forging = (f: ScheduledFault) =>
+    f.fault === "replay" || (a.relayedEvidence === true && f.fault === "corrupt");
   return view.faults
-    .filter((f) => f.fault === "replay")
+    .filter(forging)
     .map((f) => ({ fromMs: f.at, toMs: (f.healAt ?? view.endMs) + a.replayAfterglowMs }));
 }
 

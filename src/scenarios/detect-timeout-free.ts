@@ -26,4 +26,6 @@ export const detectTimeoutFreeScenario = detectScenario({
   protocol: timeoutFreeProtocol,
   config: () => HB_DEFAULTS,
   bounds: () => timeoutFreeBounds(HB_DEFAULTS),
+  // Beats are relayed: a resumed or reconnected relay delivers old beats that still count.
+  assumptions: { ...DETECT_ASSUMPTIONS, relayedEvidence: true },
 });
