@@ -78,7 +78,11 @@ export class CandidateNode extends ElectionBase<CandidateElectMsg, CandidateTime
       }
       if (epoch < (this.leader()?.epoch ?? 0)) return; // the higher one will out-elect us
     }
-    if (epoch < this.lastFollowedEpoch()) return;
+    if (epoch < this.lastFollowedEpoch()) {
+      // A leader announcing an older epoch than ours missed an elector's news: tell it.
+      if (this.leader() !== undefined && from === leader) this.announceTo(from);
+      return;
+    }
     if (!this.follow(leader, epoch)) return;
     this.listening = false;
     this.enter("idle");
