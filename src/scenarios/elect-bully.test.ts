@@ -81,6 +81,25 @@ describe("elect-bully", () => {
     );
   });
 
+  it("a scenario that claims safety fails bully under a partition, naming the two leaders", () => {
+    const claiming = electScenario({
+      name: "elect-bully-claims-safety",
+      summary: "bully held to at most one leader",
+      protocol: bullyProtocol,
+      config: BULLY_DEFAULTS,
+      boundMs: ELECT_BULLY_BOUND_MS,
+      claimsSafety: true,
+    });
+    const groups = [[4], [0, 1, 2, 3]];
+    const cut = [{ at: 2000, fault: "partition" as const, groups, healAt: 6000 }];
+    const { summary } = scripted(claiming, cut, 12_000);
+    expect(summary.violations.length).toBe(2);
+    expect(summary.violations[0]).toMatch(
+      /^split brain: n4 \(epoch 4\) and n3 \(epoch 8\) both led from 2401\.\d+ to 6002\.\d+ ms$/,
+    );
+    expect(scripted(claiming, [], 12_000).summary.violations).toEqual([]);
+  });
+
   it("planted bug — a bully that never re-elects after its leader crashes — is caught", () => {
     const planted = electScenario({
       name: "elect-bully-never-reelects",
