@@ -68,7 +68,9 @@ function zobristKeys(n: number): Int32Array {
  *
  * The loop allocates nothing: the linearized set is a typed-array bitset
  * with an incremental hash, states are interned integers, transitions are
- * memoised, and the entry list is linked through typed arrays.
+ * memoised, and the entry list is linked through typed arrays. With
+ * `product` (a partitionable model checked whole), states are interned as
+ * vectors of per-part cells (`ProductInterner`).
  */
 export function searchLinearizable(
   ops: readonly Operation[],
