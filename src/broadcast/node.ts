@@ -22,6 +22,9 @@ import { TotalOrder, type TotalOrderHost } from "./total-order.js";
 /** A silent peer is resent to at most every this many `resendMs` ticks. */
 export const RESEND_BACKOFF_MAX = 8;
 
+/** At most this many unacknowledged packets (the oldest) are resent to one peer per round. */
+export const RESEND_WINDOW = 32;
+
 /** Timer tags of a broadcast node. */
 export type BroadcastTimer = "resend" | "work";
 
@@ -164,7 +167,9 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
           every: Math.min(b.every * 2, RESEND_BACKOFF_MAX),
           due: this.#tick + b.every,
         });
+        let sent = 0;
         for (const key of keys) {
+          if (sent++ === RESEND_WINDOW) break;
           const packet = this.#known.get(key);
           assert(packet !== undefined, () => `unacked ${key} is not held`);
           this.env.send(peer, packet);

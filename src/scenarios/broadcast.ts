@@ -16,8 +16,8 @@ import type { RandomNemesis } from "../sim/schedule-random.js";
 /** Liveness is judged only when the run ended at least this long after its last fault, heal or restart. */
 export const BROADCAST_SETTLE_MS = 2_000;
 
-/** The scripted load of the broadcast scenarios: each node about every 250 ms until t = 10 s. */
-export const BROADCAST_WORK = { workEveryMs: 250, workUntilMs: 10_000 } as const;
+/** The scripted load of the broadcast scenarios: each node about every 400 ms until t = 10 s. */
+export const BROADCAST_WORK = { workEveryMs: 400, workUntilMs: 10_000 } as const;
 
 /** The last moment anything changed: a fault injected or healed, a node going down or up. */
 export function lastBroadcastChangeMs(run: Pick<RunView, "faults" | "lifecycle">): number {
