@@ -27,3 +27,5 @@ export type { SnapshotJudgement, SnapshotVerdict } from "./snapshot-check.js";
 export { judgeSnapshots } from "./snapshot-check.js";
 export type { MarkerMessage, SnapshotMessage, TransferMessage } from "./snapshot-messages.js";
 export { validateSnapshot } from "./snapshot-messages.js";
+export type { TotalOrderHost } from "./total-order.js";
+export { TotalOrder } from "./total-order.js";

@@ -85,7 +85,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     }
     for (const peer of env.cluster) if (peer !== env.self) this.#unacked.set(peer, new Set());
     if (this.config.variant === "total")
-      this.#total = new TotalOrder(this.#totalHost(), this.config.sequencer);
+      this.#total = this.createTotalOrder(this.#totalHost(), this.config.sequencer);
     if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
     if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
   }
@@ -280,6 +280,11 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
         progress = true;
       }
     }
+  }
+
+  /** The total-order layer of this node. Overridable to plant bugs in tests. */
+  protected createTotalOrder(host: TotalOrderHost, firstSequencer: NodeId): TotalOrder {
+    return new TotalOrder(host, firstSequencer);
   }
 
   #totalHost(): TotalOrderHost {

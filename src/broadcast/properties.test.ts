@@ -80,5 +80,8 @@ describe("judgeBroadcast", () => {
     expect(judgeBroadcast(run, { ...j, ordering: "total" })).toEqual([
       "n2 delivered a before c, n3 after it (total order)",
     ]);
+    const nonUniform = { ordering: "total", liveness: false, orderAmongCorrectOnly: true } as const;
+    expect(judgeBroadcast(run, { ...nonUniform, correct: [2] })).toEqual([]);
+    expect(judgeBroadcast(run, { ...nonUniform, correct: [2, 3] })).toHaveLength(1);
   });
 });

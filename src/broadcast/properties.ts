@@ -24,6 +24,11 @@ export interface BroadcastJudgement {
    * every message to have spread.
    */
   readonly liveness: boolean;
+  /**
+   * Judge the ordering property among correct nodes only (non-uniform order).
+   * Default false: among every node, a crashed node's deliveries before its crash included.
+   */
+  readonly orderAmongCorrectOnly?: boolean;
 }
 
 interface Broadcast {
@@ -99,7 +104,8 @@ export function judgeBroadcast(
       out.push(`${where} delivered ${id} a second time (no duplication)`);
       continue;
     }
-    if (judge.ordering === "fifo") {
+    const judgedOrder = judge.orderAmongCorrectOnly !== true || judge.correct.includes(node);
+    if (judge.ordering === "fifo" && judgedOrder) {
       const earlier = (sentBy.get(b.origin) ?? []).slice(0, b.index).filter((e) => !done.has(e));
       if (earlier.length > 0) {
         out.push(
@@ -107,7 +113,7 @@ export function judgeBroadcast(
         );
       }
     }
-    if (judge.ordering === "causal") {
+    if (judge.ordering === "causal" && judgedOrder) {
       const missing = [...b.past].filter((e) => !done.has(e)).sort();
       if (missing.length > 0) {
         out.push(
@@ -116,7 +122,7 @@ export function judgeBroadcast(
       }
     }
     done.add(id);
-    (order.get(node) ?? order.set(node, []).get(node)!).push(id);
+    if (judgedOrder) (order.get(node) ?? order.set(node, []).get(node)!).push(id);
     const p = pastOf(node);
     p.add(id);
     for (const e of b.past) p.add(e);

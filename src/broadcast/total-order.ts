@@ -149,6 +149,11 @@ export class TotalOrder {
     if (this.sequencerOf(next) === this.#host.self) this.#startFlush(next);
   }
 
+  /** The nodes a flush must hear from: every node but this one not known stopped. Overridable to plant bugs in tests. */
+  protected flushTargets(stopped: ReadonlySet<NodeId>): NodeId[] {
+    return this.#host.cluster.filter((p) => p !== this.#host.self && !stopped.has(p));
+  }
+
   /** Resends the flush to every node that has not answered (called on the resend timer). */
   resendFlush(): void {
     const f = this.#flush;
@@ -165,9 +170,7 @@ export class TotalOrder {
 
   #startFlush(epoch: number): void {
     this.#join(epoch);
-    const waiting = new Set(
-      this.#host.cluster.filter((p) => p !== this.#host.self && !this.#stopped.has(p)),
-    );
+    const waiting = new Set(this.flushTargets(this.#stopped));
     const own: FlushedMessage = {
       type: "flushed",
       epoch,

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { BroadcastMessage, BroadcastTimer, DataMessage } from "../broadcast/index.js";
-import { BroadcastNode, bestEffortBroadcastProtocol } from "../broadcast/index.js";
+import {
+  BroadcastNode,
+  bestEffortBroadcastProtocol,
+  TotalOrder,
+  type TotalOrderHost,
+} from "../broadcast/index.js";
 import type { DurableStorage, Env, TimerId } from "../core/index.js";
 import { NO_METRICS, SILENT_LOGGER } from "../core/index.js";
 import type { AnyScenario } from "../sim/scenario.js";
@@ -152,6 +157,45 @@ describe("total order: sequencer failover on fail-stop", () => {
       failovers,
       "settled runs where n0 fail-stopped: liveness judged across a failover",
     ).toBeGreaterThanOrEqual(5);
+  });
+});
+
+/** A sequencer that opens its epoch without waiting for anyone's flush answer. */
+class HastyTotalOrder extends TotalOrder {
+  protected override flushTargets(): number[] {
+    return [];
+  }
+}
+
+class HastyFailoverNode extends BroadcastNode {
+  protected override createTotalOrder(host: TotalOrderHost, first: number): TotalOrder {
+    return new HastyTotalOrder(host, first);
+  }
+}
+
+describe("the checker catches a failover that does not flush", () => {
+  it("a new sequencer that opens its epoch without the others' answers breaks the properties", () => {
+    const config = {
+      ...bestEffortBroadcastProtocol.defaults,
+      ...BROADCAST_WORK,
+      variant: "total" as const,
+    };
+    const planted = {
+      ...broadcastTotalFailoverScenario,
+      create: () => new HastyFailoverNode(config),
+    };
+    let caught = 0;
+    for (let seed = 1; seed <= 5; seed++) {
+      const faults = [{ at: 3_000, fault: "failstop" as const, node: 0 }];
+      const request = { seed, nemesis: "none" as const, faults, network: JITTERY };
+      const { violations } = executePlan(planRun(planted, request)).summary;
+      if (violations.length > 0) caught++;
+      const honest = executePlan(planRun(broadcastTotalFailoverScenario, request)).summary;
+      expect(honest.violations, honest.replay).toEqual([]);
+    }
+    expect(caught, "seeds of 5 where the hasty failover broke a property").toBeGreaterThanOrEqual(
+      4,
+    );
   });
 });
 

@@ -57,6 +57,9 @@ export function checkBroadcastRun(
     ordering,
     correct: correctNodes(run),
     liveness: livenessJudged(run, failover ? "none" : ordering),
+    // Across a failover a stopped sequencer may have delivered a rank no survivor saw:
+    // the order is promised among correct nodes only (non-uniform).
+    orderAmongCorrectOnly: failover,
   });
 }
 
@@ -117,7 +120,8 @@ export const broadcastTotalScenario = broadcastScenario(
 /**
  * `broadcast-total-failover`: total order under fail-stop (peers are told), so
  * the sequencer fails over to the next node through an epoch flush; liveness
- * judged whether or not n0 survives.
+ * judged whether or not n0 survives; total order judged among never-stopped
+ * nodes (a stopped sequencer may have delivered a rank no survivor received).
  */
 export const broadcastTotalFailoverScenario = broadcastScenario(
   totalBroadcastProtocol,
