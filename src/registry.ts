@@ -16,7 +16,13 @@ import {
   swimProtocol,
   timeoutFreeProtocol,
 } from "./detect/index.js";
-import { bullyProtocol, candidateProtocol, nilProtocol, ringProtocol } from "./elect/index.js";
+import {
+  bullyProtocol,
+  candidateProtocol,
+  invitationProtocol,
+  nilProtocol,
+  ringProtocol,
+} from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
 
@@ -45,6 +51,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   ringProtocol,
   nilProtocol,
   candidateProtocol,
+  invitationProtocol,
 ];
 
 /** The protocol called `name`, or undefined. */

@@ -23,6 +23,16 @@ export type { ElectionEvent } from "./events.js";
 export { ELECTION_EVENT_TYPES } from "./events.js";
 export type { FenceVerdict } from "./fence.js";
 export { Fence, FencedRegister } from "./fence.js";
+export type { InvitationConfig } from "./invitation/config.js";
+export { checkInvitationConfig, INVITATION_DEFAULTS } from "./invitation/config.js";
+export type {
+  InvitationElectMsg,
+  InvitationMsg,
+  InvitationTimer,
+} from "./invitation/messages.js";
+export { INVITATION_MEMBERS_MAX, validateInvitationMsg } from "./invitation/messages.js";
+export { InvitationNode } from "./invitation/node.js";
+export { invitationProtocol } from "./invitation/protocol.js";
 export type { NilConfig } from "./nil/config.js";
 export { checkNilConfig, NIL_DEFAULTS } from "./nil/config.js";
 export type { NilElectMsg, NilMsg, NilTimer } from "./nil/messages.js";

@@ -1,6 +1,7 @@
 import { ELECT_BULLY_BOUND_MS, electBullyScenario } from "./elect-bully.js";
 import { BULLY_HOLD_DOWN_MS, electBullyHoldDownScenario } from "./elect-bully-holddown.js";
 import { ELECT_CANDIDATE_BOUND_MS, electCandidateScenario } from "./elect-candidate.js";
+import { ELECT_INVITATION_BOUND_MS, electInvitationScenario } from "./elect-invitation.js";
 import { ELECT_NIL_BOUND_MS, electNextInLineScenario } from "./elect-next-in-line.js";
 import { ELECT_RING_BOUND_MS, electRingScenario } from "./elect-ring.js";
 import { electSweep } from "./elect-sweep.js";
@@ -16,6 +17,7 @@ export function printElectSweeps(): void {
     [electBullyHoldDownScenario, ELECT_BULLY_BOUND_MS + BULLY_HOLD_DOWN_MS],
     [electNextInLineScenario, ELECT_NIL_BOUND_MS],
     [electCandidateScenario, ELECT_CANDIDATE_BOUND_MS],
+    [electInvitationScenario, ELECT_INVITATION_BOUND_MS],
   ] as const;
   for (const [scenario, bound] of cases) {
     console.log(JSON.stringify(electSweep(scenario, bound, 1000, 200, 40_000)));

@@ -16,6 +16,7 @@ import { detectTimeoutFreeScenario } from "./detect-timeout-free.js";
 import { electBullyScenario } from "./elect-bully.js";
 import { electBullyHoldDownScenario } from "./elect-bully-holddown.js";
 import { electCandidateScenario } from "./elect-candidate.js";
+import { electInvitationScenario } from "./elect-invitation.js";
 import { electNextInLineScenario } from "./elect-next-in-line.js";
 import { electRingScenario } from "./elect-ring.js";
 import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
@@ -54,6 +55,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   electBullyHoldDownScenario,
   electNextInLineScenario,
   electCandidateScenario,
+  electInvitationScenario,
 ];
 
 /** The scenario called `name`, or undefined. */
