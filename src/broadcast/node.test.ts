@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { DurableStorage, Env, ProtocolEvent, TimerId } from "../core/index.js";
-import { NO_METRICS, SILENT_LOGGER } from "../core/index.js";
+import type { DurableStorage, Env, ProtocolEvent, StoredValue, TimerId } from "../core/index.js";
+import { CLEAN_RECOVERY, NO_METRICS, SILENT_LOGGER } from "../core/index.js";
 import { BROADCAST_DEFAULTS, type BroadcastVariant } from "./config.js";
 import type { BroadcastMessage } from "./messages.js";
 import { BroadcastNode, type BroadcastTimer } from "./node.js";
@@ -12,7 +12,26 @@ interface Harness {
   timers: BroadcastTimer[];
 }
 
-function harness(variant: BroadcastVariant, self = 1, n = 3, recovered = false): Harness {
+/** In-memory storage (synced writes only matter across restarts, which these tests do by hand). */
+function memoryStorage(initial: Record<string, StoredValue> = {}): DurableStorage {
+  const data = new Map<string, StoredValue>(Object.entries(initial));
+  return {
+    get: (k) => data.get(k),
+    put: (k, v) => void data.set(k, v),
+    delete: (k) => void data.delete(k),
+    keys: (prefix = "") => [...data.keys()].filter((k) => k.startsWith(prefix)).sort(),
+    sync: () => {},
+    recovery: CLEAN_RECOVERY,
+  };
+}
+
+function harness(
+  variant: BroadcastVariant,
+  self = 1,
+  n = 3,
+  recovered = false,
+  storage = memoryStorage(),
+): Harness {
   const h: Harness = {
     node: new BroadcastNode({ ...BROADCAST_DEFAULTS, variant }),
     sent: [],
@@ -28,7 +47,7 @@ function harness(variant: BroadcastVariant, self = 1, n = 3, recovered = false):
     cancelTimer: () => {},
     random: () => 0.5,
     buggify: () => false,
-    storage: undefined as unknown as DurableStorage,
+    storage,
     emit: (e) => h.events.push(e),
     log: SILENT_LOGGER,
     metrics: NO_METRICS,
@@ -102,12 +121,19 @@ describe("BroadcastNode", () => {
     expect(h.events.map((e) => e.body)).toEqual(["a", "b"]);
   });
 
-  it("a node restarted after a crash stays out", () => {
-    const h = harness("reliable", 1, 3, true);
+  it("a node restarted after a crash stays out; one stopped cleanly starts afresh", () => {
+    const storage = memoryStorage();
+    harness("reliable", 1, 3, false, storage);
+    const h = harness("reliable", 1, 3, true, storage);
     expect(h.node.retired).toBe(true);
     expect(h.node.broadcast("x")).toBeUndefined();
     h.node.onMessage(0, data(0, 1, "a"));
     expect(h.sent).toEqual([]);
     expect(h.events).toEqual([]);
+    const clean = memoryStorage();
+    harness("reliable", 1, 3, false, clean).node.stop();
+    const again = harness("reliable", 1, 3, true, clean);
+    expect(again.node.retired).toBe(false);
+    expect(again.node.broadcast("y")).toBe("1.1");
   });
 });

@@ -22,6 +22,9 @@ import { TotalOrder, type TotalOrderHost } from "./total-order.js";
 /** A silent peer is resent to at most every this many `resendMs` ticks. */
 export const RESEND_BACKOFF_MAX = 8;
 
+/** Storage key a running node keeps set; found on a restart, it means the node crashed. */
+const LIVE_KEY = "broadcast/live";
+
 /** At most this many unacknowledged packets (the oldest) are resent to one peer per round. */
 export const RESEND_WINDOW = 32;
 
@@ -44,8 +47,10 @@ export type BroadcastTimer = "resend" | "work";
  * failover to the next node when the sequencer fail-stops (total; see
  * `TotalOrder`).
  *
- * Crash-stop: a node restarted after a crash (`recovered`) has lost its state
- * and stays silent — it neither broadcasts, relays nor delivers.
+ * Crash-stop: a node restarted after a crash (`recovered`, and its storage
+ * still holds the mark a running node keeps there) has lost its state and
+ * stays silent — it neither broadcasts, relays nor delivers. A node stopped
+ * cleanly (`stop`) clears the mark, so a whole cluster can be started again.
  *
  * Emits `{type:"broadcast", id, origin, body}` when it broadcasts and
  * `{type:"deliver", id, origin, body}` when it delivers; a node that takes
@@ -78,16 +83,25 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
 
   start(env: Env<BroadcastMessage, BroadcastTimer>, recovered: boolean): void {
     this.env = env;
-    if (recovered) {
+    if (recovered && env.storage.get(LIVE_KEY) === true) {
       this.#retired = true;
       env.log.info("restarted after a crash: stays out (crash-stop model)");
       return;
     }
+    env.storage.put(LIVE_KEY, true);
+    env.storage.sync();
     for (const peer of env.cluster) if (peer !== env.self) this.#unacked.set(peer, new Set());
     if (this.config.variant === "total")
       this.#total = this.createTotalOrder(this.#totalHost(), this.config.sequencer);
     if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
     if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
+  }
+
+  /** A clean stop: the next start (a new run of the whole cluster) begins afresh rather than retired. */
+  stop(): void {
+    if (this.#retired) return;
+    this.env.storage.delete(LIVE_KEY);
+    this.env.storage.sync();
   }
 
   /** Whether this node restarted after a crash and so takes no part. */

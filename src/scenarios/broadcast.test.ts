@@ -6,8 +6,8 @@ import {
   TotalOrder,
   type TotalOrderHost,
 } from "../broadcast/index.js";
-import type { DurableStorage, Env, TimerId } from "../core/index.js";
-import { NO_METRICS, SILENT_LOGGER } from "../core/index.js";
+import type { Env, TimerId } from "../core/index.js";
+import { CLEAN_RECOVERY, NO_METRICS, SILENT_LOGGER } from "../core/index.js";
 import type { AnyScenario } from "../sim/scenario.js";
 import type { RunPlan } from "../sim/scenario-run.js";
 import { checkDeterminism, executePlan, planRun } from "../sim/scenario-run.js";
@@ -249,7 +249,14 @@ function fakeEnv(self: number, n: number, sent: unknown[]): Env<BroadcastMessage
     cancelTimer: () => {},
     random: () => 0.5,
     buggify: () => false,
-    storage: undefined as unknown as DurableStorage,
+    storage: {
+      get: () => undefined,
+      put: () => {},
+      delete: () => {},
+      keys: () => [],
+      sync: () => {},
+      recovery: CLEAN_RECOVERY,
+    },
     emit: () => {},
     log: SILENT_LOGGER,
     metrics: NO_METRICS,
