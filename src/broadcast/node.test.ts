@@ -82,6 +82,15 @@ describe("BroadcastNode", () => {
     expect(h.sent).toEqual([]);
   });
 
+  it("refuses a body peers would refuse, before sending anything", () => {
+    const h = harness("reliable");
+    expect(() => h.node.broadcast("x".repeat(5_000))).toThrow(
+      "body: expected at most 4096 characters, got 5000",
+    );
+    expect(h.sent).toEqual([]);
+    expect(h.events).toEqual([]);
+  });
+
   it("best-effort neither relays nor acks nor resends", () => {
     const h = harness("best-effort");
     expect(h.timers).toEqual([]);

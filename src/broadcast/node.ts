@@ -8,6 +8,7 @@ import {
 } from "../core/index.js";
 import type { BroadcastConfig } from "./config.js";
 import {
+  BODY_LENGTH_MAX,
   type BroadcastMessage,
   type DataMessage,
   type EpochMessage,
@@ -116,9 +117,15 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
 
   /**
    * Broadcasts `body` to every node (this one included) and returns its id,
-   * or undefined when this node is retired.
+   * or undefined when this node is retired. Throws a `RangeError` for a body
+   * longer than `BODY_LENGTH_MAX`, which peers would refuse.
    */
   broadcast(body: string): string | undefined {
+    if (body.length > BODY_LENGTH_MAX) {
+      throw new RangeError(
+        `body: expected at most ${BODY_LENGTH_MAX} characters, got ${body.length}`,
+      );
+    }
     if (this.#retired) return undefined;
     const seq = ++this.#mySeq;
     const id = messageId(this.env.self, seq);
