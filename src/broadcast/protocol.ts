@@ -63,11 +63,11 @@ export const causalBroadcastProtocol = broadcastProtocol(
   "causal reliable broadcast with vector timestamps (Birman, Schiper, Stephenson 1991)",
 );
 
-/** Total-order broadcast: reliable, and every node delivers in the ranks a fixed sequencer assigns. */
+/** Total-order broadcast: reliable, and every node delivers in the ranks the sequencer assigns; the next node takes over when told the sequencer stopped. */
 export const totalBroadcastProtocol = broadcastProtocol(
   "total",
   "broadcast-total",
-  "total-order broadcast with a fixed sequencer (no failover: a crashed sequencer stops delivery)",
+  "total-order broadcast by a sequencer (n0), failing over on fail-stop notices; a silent crash of the sequencer stops delivery",
 );
 
 /** The Chandy–Lamport snapshot bank: accounts moving money, n0 recording global states. */

@@ -36,7 +36,7 @@ export function correctNodes(run: Pick<RunView, "nodeCount" | "lifecycle">): Nod
 /**
  * Whether a broadcast run can be judged on liveness: it settled (no change in
  * its last `BROADCAST_SETTLE_MS`) and, for total order, the sequencer never
- * crashed (there is no failover yet).
+ * crashed silently (failover needs a fail-stop notice).
  */
 export function livenessJudged(
   run: Pick<RunView, "endMs" | "faults" | "lifecycle" | "nodeCount">,
@@ -114,7 +114,7 @@ export const broadcastCausalScenario = broadcastScenario(
 export const broadcastTotalScenario = broadcastScenario(
   totalBroadcastProtocol,
   "total",
-  `total-order broadcast (fixed sequencer n0) ${JUDGED} (when n0 survives), one delivery order`,
+  `total-order broadcast (sequencer n0; silent crashes, so no failover) ${JUDGED} (when n0 survives), one delivery order`,
 );
 
 /**
