@@ -66,8 +66,13 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
   }
 
   onMessage(from: NodeId, msg: HeartbeatMsg | A): void {
-    if (msg.type === "heartbeat") this.detector.onMessage(from, msg as HeartbeatMsg);
-    else this.onElectionMessage(from, msg as A);
+    if (msg.type === "heartbeat") {
+      this.detector.onMessage(from, msg as HeartbeatMsg);
+    } else if (!this.env.cluster.includes(from) || from === this.env.self) {
+      this.env.log.warn("election: message from outside the cluster; dropped", { from });
+    } else {
+      this.onElectionMessage(from, msg as A);
+    }
   }
 
   onTimer(tag: HeartbeatTimer | TA): void {

@@ -54,3 +54,43 @@ describe("elect-ring", () => {
     );
   });
 });
+
+describe("elect-ring against bad input", () => {
+  it("ignores an election or a leader naming a node outside the cluster, and senders outside it", () => {
+    const node = ringProtocol.create(0, RING_DEFAULTS);
+    const emitted: unknown[] = [];
+    const warned: string[] = [];
+    const storage = new Map<string, unknown>();
+    node.start(
+      {
+        self: 0,
+        cluster: [0, 1, 2],
+        now: () => 0,
+        send: () => {},
+        setTimer: () => 0,
+        cancelTimer: () => {},
+        random: () => 0.5,
+        buggify: () => false,
+        storage: {
+          get: (k) => storage.get(k) as never,
+          put: (k, v) => void storage.set(k, v),
+          delete: (k) => void storage.delete(k),
+          keys: () => [...storage.keys()],
+          sync: () => {},
+          recovery: { recordsRecovered: 0, recordsTruncated: 0 },
+        },
+        emit: (e) => void emitted.push(e),
+        log: { debug() {}, info() {}, warn: (m: string) => void warned.push(m), error() {} },
+        metrics: { inc() {}, set() {}, observe() {} },
+      },
+      false,
+    );
+    const before = emitted.length;
+    node.onMessage(1, { type: "ring-elect", initiator: 0, epoch: 1, live: [0, 1, 9999] });
+    node.onMessage(1, { type: "ring-leader", initiator: 1, leader: 9999, epoch: 50, hops: 0 });
+    // and a message from a sender outside the cluster
+    node.onMessage(7, { type: "ring-leader", initiator: 7, leader: 2, epoch: 50, hops: 0 });
+    expect(emitted.slice(before)).toEqual([]);
+    expect(warned).toHaveLength(3);
+  });
+});

@@ -55,6 +55,10 @@ export class RingNode extends ElectionBase<RingElectMsg, RingTimer> {
 
   private onElect(msg: Extract<RingElectMsg, { type: "ring-elect" }>): void {
     const self = this.env.self;
+    if (msg.live.some((id) => !this.env.cluster.includes(id))) {
+      this.env.log.warn("ring: election names a node outside the cluster; dropped", { msg });
+      return;
+    }
     if (msg.initiator === self || msg.live.includes(self)) {
       // Round complete (or its initiator is gone and it came back to us): name the winner.
       this.conclude([...msg.live]);
@@ -78,6 +82,10 @@ export class RingNode extends ElectionBase<RingElectMsg, RingTimer> {
 
   private onLeader(msg: Extract<RingElectMsg, { type: "ring-leader" }>): void {
     const self = this.env.self;
+    if (!this.env.cluster.includes(msg.leader)) {
+      this.env.log.warn("ring: leader outside the cluster; dropped", { leader: msg.leader });
+      return;
+    }
     const current = this.leader();
     if (msg.epoch < this.lastFollowedEpoch()) {
       // A live leader of an older epoch: a healed partition; elect one for all.
