@@ -25,7 +25,13 @@ export type { SnapshotConfig, SnapshotTimer } from "./snapshot.js";
 export { checkSnapshotConfig, SNAPSHOT_DEFAULTS, SnapshotBankNode } from "./snapshot.js";
 export type { SnapshotJudgement, SnapshotVerdict } from "./snapshot-check.js";
 export { judgeSnapshots } from "./snapshot-check.js";
-export type { MarkerMessage, SnapshotMessage, TransferMessage } from "./snapshot-messages.js";
+export type {
+  ChannelAckMessage,
+  ChannelMessage,
+  MarkerMessage,
+  SnapshotMessage,
+  TransferMessage,
+} from "./snapshot-messages.js";
 export { validateSnapshot } from "./snapshot-messages.js";
 export type { TotalOrderHost } from "./total-order.js";
 export { TotalOrder } from "./total-order.js";

@@ -14,13 +14,23 @@ export interface MarkerMessage {
   readonly snap: number;
 }
 
+/** The receiver holds every message of the sender's channel to it up to `upTo`: the sender may stop resending them. */
+export interface ChannelAckMessage {
+  readonly type: "chack";
+  readonly upTo: number;
+}
+
+/** A message that travels on a FIFO channel. */
+export type ChannelMessage = TransferMessage | MarkerMessage;
+
 /** Every message of the snapshot bank. */
-export type SnapshotMessage = TransferMessage | MarkerMessage;
+export type SnapshotMessage = ChannelMessage | ChannelAckMessage;
 
 /** Checks a message from the wire: why it is not a well-formed `SnapshotMessage`, or undefined. */
 export function validateSnapshot(msg: unknown): string | undefined {
-  const tag = checkTagged(msg, ["transfer", "marker"]);
+  const tag = checkTagged(msg, ["transfer", "marker", "chack"]);
   if (tag !== undefined || !isRecord(msg)) return tag;
+  if (msg.type === "chack") return checkNat(msg, "upTo");
   const shape = firstProblem(
     checkNat(msg, "ch"),
     msg.type === "transfer" ? checkNat(msg, "amount") : checkNat(msg, "snap"),

@@ -1,8 +1,8 @@
 import { assert, describeValue, type Env, type NodeId, type ProtocolNode } from "../core/index.js";
-import type { SnapshotMessage, TransferMessage } from "./snapshot-messages.js";
+import type { ChannelMessage, SnapshotMessage, TransferMessage } from "./snapshot-messages.js";
 
 /** Timer tags of a bank node. */
-export type SnapshotTimer = "transfer" | "snapshot";
+export type SnapshotTimer = "transfer" | "snapshot" | "resend";
 
 /** How a bank node behaves. */
 export interface SnapshotConfig {
@@ -16,6 +16,8 @@ export interface SnapshotConfig {
   readonly initiator: number;
   /** No transfers or new snapshots once the node's clock reads this. */
   readonly untilMs: number;
+  /** Every this many ms a node resends what each channel's receiver has not acknowledged. */
+  readonly resendMs: number;
 }
 
 /** 1,000 per account, a transfer every 30 ms, a snapshot by n0 every 700 ms, for 8 s. */
@@ -25,6 +27,7 @@ export const SNAPSHOT_DEFAULTS: SnapshotConfig = {
   snapshotEveryMs: 700,
   initiator: 0,
   untilMs: 8_000,
+  resendMs: 100,
 };
 
 /** The first problem of a configuration, or undefined. */
@@ -40,6 +43,7 @@ export function checkSnapshotConfig(c: SnapshotConfig): string | undefined {
   if (!Number.isSafeInteger(c.initiator) || c.initiator < 0) {
     return `initiator: expected a node id, got ${describeValue(c.initiator)}`;
   }
+  if (!ok(c.resendMs)) return `resendMs: expected a number > 0, got ${describeValue(c.resendMs)}`;
   if (typeof c.untilMs !== "number" || !(c.untilMs >= 0))
     return `untilMs: expected a number >= 0, got ${describeValue(c.untilMs)}`;
   return undefined;
@@ -57,9 +61,10 @@ interface Recording {
  * A bank account that moves money to random peers, and the Chandy–Lamport
  * (1985) marker algorithm recording a global state of the bank.
  *
- * Channels are made FIFO and duplicate-free here: each message carries its
- * channel sequence number and is held back until its predecessors arrived
- * (the algorithm needs FIFO; the network may reorder and duplicate, not lose).
+ * Channels are made reliable, FIFO and duplicate-free here (the algorithm
+ * needs all three): each message carries its channel sequence number, is
+ * resent every `resendMs` until the receiver acknowledges it (cumulatively),
+ * and is held back at the receiver until its predecessors arrived.
  *
  * On the first marker of snapshot s (or on starting it) a node records its
  * balance, sends a marker on every outgoing channel and records each incoming
@@ -78,7 +83,9 @@ export class SnapshotBankNode implements ProtocolNode<SnapshotMessage, SnapshotT
   #nextSnap = 1;
   readonly #sendSeq = new Map<NodeId, number>();
   readonly #recvNext = new Map<NodeId, number>();
-  readonly #held = new Map<NodeId, Map<number, SnapshotMessage>>();
+  readonly #held = new Map<NodeId, Map<number, ChannelMessage>>();
+  /** Per outgoing channel: messages sent and not yet acknowledged, by channel number. */
+  readonly #outbox = new Map<NodeId, Map<number, ChannelMessage>>();
   readonly #recordings = new Map<number, Recording>();
 
   constructor(config: SnapshotConfig) {
@@ -94,6 +101,7 @@ export class SnapshotBankNode implements ProtocolNode<SnapshotMessage, SnapshotT
     this.#balance = this.config.initialBalance;
     env.setTimer(this.#jitter(this.config.transferEveryMs), "transfer");
     if (env.self === this.config.initiator) env.setTimer(this.config.snapshotEveryMs, "snapshot");
+    env.setTimer(this.config.resendMs, "resend");
   }
 
   /** The account's balance now. */
@@ -113,14 +121,26 @@ export class SnapshotBankNode implements ProtocolNode<SnapshotMessage, SnapshotT
       this.env.log.warn("dropped a message from outside the cluster", { from });
       return;
     }
+    if (msg.type === "chack") {
+      const out = this.#outbox.get(from);
+      for (const ch of out?.keys() ?? []) if (ch <= msg.upTo) out?.delete(ch);
+      return;
+    }
     const next = this.#recvNext.get(from) ?? 1;
-    if (msg.ch < next) return; // a duplicate
-    const held = this.#held.get(from) ?? this.#held.set(from, new Map()).get(from)!;
-    held.set(msg.ch, msg);
-    this.#drain(from, held);
+    if (msg.ch >= next) {
+      const held = this.#held.get(from) ?? this.#held.set(from, new Map()).get(from)!;
+      held.set(msg.ch, msg);
+      this.#drain(from, held);
+    }
+    this.env.send(from, { type: "chack", upTo: (this.#recvNext.get(from) ?? 1) - 1 });
   }
 
   onTimer(tag: SnapshotTimer): void {
+    if (tag === "resend") {
+      for (const [to, out] of this.#outbox) for (const m of out.values()) this.env.send(to, m);
+      this.env.setTimer(this.config.resendMs, "resend");
+      return;
+    }
     if (this.env.now() >= this.config.untilMs) return;
     if (tag === "snapshot") {
       this.initiate();
@@ -138,21 +158,28 @@ export class SnapshotBankNode implements ProtocolNode<SnapshotMessage, SnapshotT
     this.env.setTimer(this.#jitter(this.config.transferEveryMs), "transfer");
   }
 
-  /** Delivers, in channel order, every held message from `from` whose predecessors arrived. */
-  protected drainOrder(from: NodeId, held: Map<number, SnapshotMessage>): SnapshotMessage[] {
-    const out: SnapshotMessage[] = [];
-    let next = this.#recvNext.get(from) ?? 1;
+  /**
+   * The held messages of a channel to hand up now, and the channel's new next
+   * expected number (all below it received): in channel order, each once its
+   * predecessors arrived. Overridable to plant bugs in tests.
+   */
+  protected drainOrder(
+    held: Map<number, ChannelMessage>,
+    next: number,
+  ): { deliver: ChannelMessage[]; next: number } {
+    const deliver: ChannelMessage[] = [];
     for (let m = held.get(next); m !== undefined; m = held.get(next)) {
       held.delete(next);
-      out.push(m);
+      deliver.push(m);
       next++;
     }
-    this.#recvNext.set(from, next);
-    return out;
+    return { deliver, next };
   }
 
-  #drain(from: NodeId, held: Map<number, SnapshotMessage>): void {
-    for (const m of this.drainOrder(from, held)) {
+  #drain(from: NodeId, held: Map<number, ChannelMessage>): void {
+    const { deliver, next } = this.drainOrder(held, this.#recvNext.get(from) ?? 1);
+    this.#recvNext.set(from, next);
+    for (const m of deliver) {
       if (m.type === "transfer") this.#onTransfer(from, m);
       else this.#onMarker(from, m.snap);
     }
@@ -200,10 +227,13 @@ export class SnapshotBankNode implements ProtocolNode<SnapshotMessage, SnapshotT
     this.#recordings.delete(snap);
   }
 
-  #send(to: NodeId, make: (ch: number) => SnapshotMessage): number {
+  #send(to: NodeId, make: (ch: number) => ChannelMessage): number {
     const ch = (this.#sendSeq.get(to) ?? 0) + 1;
     this.#sendSeq.set(to, ch);
-    this.env.send(to, make(ch));
+    const msg = make(ch);
+    const out = this.#outbox.get(to) ?? this.#outbox.set(to, new Map()).get(to)!;
+    out.set(ch, msg);
+    this.env.send(to, msg);
     return ch;
   }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  type ChannelMessage,
   judgeSnapshots,
   SNAPSHOT_DEFAULTS,
   SnapshotBankNode,
-  type SnapshotMessage,
 } from "../broadcast/index.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
 import { snapshotBankScenario } from "./snapshot-bank.js";
@@ -11,7 +11,7 @@ import { snapshotBankScenario } from "./snapshot-bank.js";
 const SEEDS = 50;
 
 describe("snapshot-bank: Chandy–Lamport over FIFO channels", () => {
-  it(`${SEEDS} seeds under delay, duplication, pauses and reordering: every snapshot conserves the total and is a consistent cut`, () => {
+  it(`${SEEDS} seeds under loss, partition, delay, duplication, pauses and reordering: every snapshot conserves the total and is a consistent cut`, () => {
     let complete = 0;
     let started = 0;
     let transfers = 0;
@@ -82,15 +82,25 @@ describe("snapshot-bank: Chandy–Lamport over FIFO channels", () => {
   });
 });
 
-/** Planted bug: hands messages up in arrival order, so a marker may overtake a transfer sent before it. */
+/** Planted bug: hands messages up in arrival order (once each), so a marker may overtake a transfer sent before it. */
 class NoFifo extends SnapshotBankNode {
+  readonly #arrived = new Map<Map<number, ChannelMessage>, Set<number>>();
+
   protected override drainOrder(
-    _from: number,
-    held: Map<number, SnapshotMessage>,
-  ): SnapshotMessage[] {
-    const out = [...held.values()];
-    held.clear();
-    return out;
+    held: Map<number, ChannelMessage>,
+    next: number,
+  ): { deliver: ChannelMessage[]; next: number } {
+    const arrived = this.#arrived.get(held) ?? this.#arrived.set(held, new Set()).get(held)!;
+    const deliver: ChannelMessage[] = [];
+    for (const [ch, m] of held) {
+      held.delete(ch);
+      if (arrived.has(ch)) continue;
+      arrived.add(ch);
+      deliver.push(m);
+    }
+    let upTo = next;
+    while (arrived.has(upTo)) upTo++;
+    return { deliver, next: upTo };
   }
 }
 

@@ -25,9 +25,10 @@ export function checkSnapshotRun(run: RunView<SnapshotMessage, SnapshotTimer>): 
 }
 
 /**
- * `snapshot-bank`: five accounts move money at random for 8 s over a
- * reordering network made FIFO by the nodes, while n0 starts a Chandy–Lamport
- * snapshot every 700 ms and the nemesis delays, duplicates and pauses. Fails
+ * `snapshot-bank`: five accounts move money at random for 8 s over a lossy,
+ * reordering network made reliable and FIFO by the nodes, while n0 starts a
+ * Chandy–Lamport snapshot every 700 ms and the nemesis drops, partitions,
+ * delays, duplicates and pauses. Fails
  * unless every complete snapshot conserves the total exactly, is a consistent
  * cut of the trace with faithful channel records, and — once the run settled —
  * every snapshot completed.
@@ -36,12 +37,12 @@ export const snapshotBankScenario: Scenario<SnapshotMessage, SnapshotTimer> = pr
   snapshotBankProtocol,
   {
     summary:
-      "Chandy–Lamport snapshots of a bank over FIFO channels under delay, duplication, pauses and reordering: every snapshot conserves the total and is a consistent cut",
+      "Chandy–Lamport snapshots of a bank over FIFO channels (resent until acked) under loss, partition, delay, duplication, pauses and reordering: every snapshot conserves the total and is a consistent cut",
     defaults: {
       nodes: 5,
       durationMs: 12_000,
       network: SNAPSHOT_NETWORK,
-      nemesis: { verbs: ["delay", "duplicate", "pause"], ratePerSec: 0.5 },
+      nemesis: { verbs: ["loss", "partition", "delay", "duplicate", "pause"], ratePerSec: 0.5 },
     },
     nodesMin: 2,
     nodesMax: 200,
