@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { electBullyScenario } from "./elect-bully.js";
-import { leaderCrashCost } from "./elect-cost.js";
+import { ELECT_BULLY_BOUND_MS, electBullyScenario } from "./elect-bully.js";
+import { leaderCrashCost, partitionCost } from "./elect-cost.js";
 import { electNextInLineScenario } from "./elect-next-in-line.js";
 import { electRingScenario } from "./elect-ring.js";
 
@@ -18,5 +18,17 @@ describe("the cost of a leader crash", () => {
     expect(bully.messages).toBeGreaterThan(3 * ring.messages);
     expect(bully.messages).toBeGreaterThan(3 * nil.messages);
     expect(leaderCrashCost(electBullyScenario, 16, 1)).toEqual(bully); // deterministic
+  });
+});
+
+describe("the cost of a partition", () => {
+  it("isolating bully's leader: one long split brain, and agreement again soon after the heal", () => {
+    const c = partitionCost(electBullyScenario, 8, 1, "isolate");
+    expect(c.splitBrainIntervals).toBeGreaterThanOrEqual(1);
+    // the majority elects within ~0.5 s of the cut; both lead until the merge after the heal at 6 s
+    expect(c.splitBrainMs).toBeGreaterThan(2000);
+    expect(c.splitBrainMs).toBeLessThan(4000);
+    expect(c.reconvergeMs).toBeGreaterThan(0);
+    expect(c.reconvergeMs).toBeLessThan(ELECT_BULLY_BOUND_MS);
   });
 });

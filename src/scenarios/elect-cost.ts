@@ -1,7 +1,8 @@
 import type { Env, NodeId, ProtocolNode } from "../core/index.js";
-import { viewsAt } from "../elect/index.js";
+import { splitBrainOf, viewsAt } from "../elect/index.js";
 import type { AnyScenario, RunView } from "../sim/scenario.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
+import type { ScheduledFault } from "../sim/schedule.js";
 import { electionRunOf } from "./elect-scenario.js";
 
 /** What one leader crash cost an election algorithm. */
@@ -131,5 +132,92 @@ export function leaderCrashCost(
     messages: sends.filter((t) => t >= crashAtMs && t <= until).length,
     convergeMs:
       convergeAt === undefined ? undefined : Math.round((convergeAt - crashAtMs) * 10) / 10,
+  };
+}
+
+/** What a partition cost an election algorithm. */
+export interface PartitionCost {
+  readonly scenario: string;
+  readonly n: number;
+  readonly seed: number;
+  /** `isolate`: the leader alone against the rest; `halves`: the lower and upper halves of the ids. */
+  readonly shape: "isolate" | "halves";
+  readonly splitBrainIntervals: number;
+  /** Virtual ms during which two or more nodes believed they led. */
+  readonly splitBrainMs: number;
+  /** From the heal until every live node followed one leader in one epoch (and kept it); undefined if never. */
+  readonly reconvergeMs: number | undefined;
+}
+
+/** The first time at or after `fromMs` from which every node agrees until the end of the run. */
+function agreedFrom(run: RunView<unknown, unknown>, fromMs: number): number | undefined {
+  const er = electionRunOf(run);
+  const changes = run.events
+    .filter((e) => e.t >= fromMs && (e.event.type === "leader" || e.event.type === "leader-lost"))
+    .map((e) => e.t);
+  const candidates = [fromMs, ...changes];
+  let found: number | undefined;
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const t = candidates[i] ?? fromMs;
+    const { views } = viewsAt(er, t);
+    const first = views[0];
+    const agree =
+      first !== undefined &&
+      views.every((v) => v?.leader === first.leader && v?.epoch === first.epoch);
+    if (!agree) break;
+    found = t;
+  }
+  return found;
+}
+
+/**
+ * Runs `scenario` with `n` nodes, partitions it at `atMs` for `forMs`
+ * (isolating the leader, or into halves), and measures the split brain over
+ * the whole run (start-up included) and the time from the heal until every
+ * node agrees for good. The default heal (6.25 s) falls between the
+ * announcement ticks of every algorithm, so it is not favoured by alignment.
+ */
+export function partitionCost(
+  scenario: AnyScenario,
+  n: number,
+  seed: number,
+  shape: "isolate" | "halves",
+  atMs = 3000,
+  forMs = 3250,
+  afterMs = 6000,
+): PartitionCost {
+  const leader = leaderAt(scenario, n, seed, atMs) ?? n - 1;
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const groups =
+    shape === "isolate"
+      ? [[leader], ids.filter((id) => id !== leader)]
+      : [ids.slice(0, Math.floor(n / 2)), ids.slice(Math.floor(n / 2))];
+  const healMs = atMs + forMs;
+  const faults: ScheduledFault[] = [{ at: atMs, fault: "partition", groups, healAt: healMs }];
+  let result: { intervals: number; ms: number; agreed: number | undefined } | undefined;
+  const measured: AnyScenario = {
+    ...scenario,
+    check(run: RunView<unknown, unknown>) {
+      const report = splitBrainOf(electionRunOf(run));
+      result = {
+        intervals: report.intervals.length,
+        ms: report.splitBrainMs,
+        agreed: agreedFrom(run, healMs),
+      };
+      return [];
+    },
+  };
+  executePlan(
+    planRun(measured, { seed, nodes: n, nemesis: "none", faults, durationMs: healMs + afterMs }),
+  );
+  return {
+    scenario: scenario.name,
+    n,
+    seed,
+    shape,
+    splitBrainIntervals: result?.intervals ?? 0,
+    splitBrainMs: Math.round(result?.ms ?? 0),
+    reconvergeMs:
+      result?.agreed === undefined ? undefined : Math.round((result.agreed - healMs) * 10) / 10,
   };
 }
