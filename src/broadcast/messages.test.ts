@@ -52,6 +52,10 @@ describe("validateSnapshot", () => {
   it("accepts transfers and markers, rejects the rest with a reason", () => {
     expect(validateSnapshot({ type: "transfer", ch: 1, amount: 0 })).toBeUndefined();
     expect(validateSnapshot({ type: "marker", ch: 4, snap: 2 })).toBeUndefined();
+    expect(validateSnapshot({ type: "chack", upTo: 0 })).toBeUndefined();
+    expect(validateSnapshot({ type: "chack", upTo: -3 })).toBe(
+      "upTo: expected a non-negative integer, got -3",
+    );
     expect(validateSnapshot({ type: "transfer", ch: 0, amount: 5 })).toBe(
       "ch: expected at least 1, got 0",
     );
