@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { BULLY_DEFAULTS, bullyProtocol } from "../elect/index.js";
 import type { AnyScenario, RunView } from "../sim/scenario.js";
 import { ELECT_BULLY_BOUND_MS, electBullyScenario } from "./elect-bully.js";
 import {
@@ -7,6 +8,7 @@ import {
   flappingFaults,
 } from "./elect-bully-holddown.js";
 import { electionContract, scripted } from "./elect-contract.js";
+import { electScenario } from "./elect-scenario.js";
 
 electionContract({
   scenario: electBullyHoldDownScenario,
@@ -42,5 +44,29 @@ describe("a flapping top node under bully", () => {
     const { takeovers, summary } = storm(electBullyHoldDownScenario);
     expect(summary.violations).toEqual([]);
     expect(takeovers).toBe(3);
+  });
+});
+
+describe("the host-quality score (hold-down that grows with restarts)", () => {
+  const damped = (growth: number) =>
+    electScenario({
+      name: `elect-bully-holddown-1s-x${growth}`,
+      summary: "bully with a 1 s hold-down",
+      protocol: bullyProtocol,
+      config: { ...BULLY_DEFAULTS, holdDownMs: 1000, holdDownGrowth: growth },
+      boundMs: ELECT_BULLY_BOUND_MS + 1000 * 64,
+    });
+
+  it("a fixed 1 s hold-down is shorter than the flap's 1.5 s up-time: the storm goes on", () => {
+    const { takeovers, summary } = storm(damped(1));
+    expect(summary.violations).toEqual([]);
+    expect(takeovers).toBe(1 + 6 * 2);
+  });
+
+  it("doubling it per restart: n4 claims once more, then is held down for good", () => {
+    const { takeovers, summary } = storm(damped(2));
+    expect(summary.violations).toEqual([]);
+    // n4, n3 at the first crash, n4 after its first 1 s hold-down, n3 at the second crash
+    expect(takeovers).toBe(4);
   });
 });

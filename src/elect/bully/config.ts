@@ -17,6 +17,14 @@ export interface BullyConfig {
    * leads) until it has stayed up this long. 0: the classic algorithm.
    */
   readonly holdDownMs: number;
+  /**
+   * A host-quality score on top of the hold-down (route-flap damping): the
+   * restarts are counted in storage and each multiplies the next hold-down by
+   * this factor (at most 64×); a node that stays up for three times
+   * `holdDownMs × restarts` after its hold-down ends is forgiven (count 0).
+   * 1: a fixed hold-down.
+   */
+  readonly holdDownGrowth: number;
 }
 
 /** Classic bully on 100 ms heartbeats: 100 ms to answer, 1 s for the coordinator, re-announced every 500 ms. */
@@ -26,6 +34,7 @@ export const BULLY_DEFAULTS: BullyConfig = {
   coordinatorTimeoutMs: 1000,
   announceIntervalMs: 500,
   holdDownMs: 0,
+  holdDownGrowth: 1,
 };
 
 /** Returns the first problem with `config` as `field: expected …, got …`, or undefined. */
@@ -35,6 +44,7 @@ export function checkBullyConfig(config: BullyConfig): string | undefined {
     checkIntIn(config, "answerTimeoutMs", 1, 3_600_000) ??
     checkIntIn(config, "coordinatorTimeoutMs", 1, 3_600_000) ??
     checkIntIn(config, "announceIntervalMs", 1, 3_600_000) ??
-    checkIntIn(config, "holdDownMs", 0, 86_400_000)
+    checkIntIn(config, "holdDownMs", 0, 86_400_000) ??
+    checkIntIn(config, "holdDownGrowth", 1, 16)
   );
 }

@@ -17,7 +17,7 @@ export type BullyElectMsg =
 export type BullyMsg = HeartbeatMsg | BullyElectMsg;
 
 /** Bully's own timers (beside the detector's `tick` and `check`). */
-export type BullyTimer = "answer-wait" | "coordinator-wait" | "announce" | "hold-down";
+export type BullyTimer = "answer-wait" | "coordinator-wait" | "announce" | "hold-down" | "forgive";
 
 const TYPES = ["heartbeat", "election", "answer", "coordinator"] as const;
 

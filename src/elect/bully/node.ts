@@ -6,6 +6,9 @@ import type { BullyElectMsg, BullyTimer } from "./messages.js";
 
 type Phase = "idle" | "awaiting-answers" | "awaiting-coordinator";
 
+/** The storage key of the restarts counted against this host by the host-quality score. */
+export const FLAPS_KEY = "elect/flaps";
+
 /**
  * The bully election (Garcia-Molina 1982) on a heartbeat failure detector:
  * the highest-ranked (largest id) live process leads. A node that suspects
@@ -34,7 +37,7 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
     this.env.setTimer(this.config.announceIntervalMs, "announce");
     if (recovered && this.config.holdDownMs > 0) {
       this.holdingDown = true;
-      this.env.setTimer(this.config.holdDownMs, "hold-down");
+      this.env.setTimer(this.holdDownAfterRestart(), "hold-down");
       return;
     }
     this.startElection();
@@ -105,13 +108,37 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
         return;
       case "hold-down":
         this.holdingDown = false;
+        if (this.config.holdDownGrowth > 1) {
+          this.env.setTimer(3 * this.config.holdDownMs * this.flapScore(), "forgive");
+        }
         if (this.leader() === undefined || (this.leader()?.leader ?? 0) < this.env.self) {
           this.startElection();
         }
         return;
+      case "forgive":
+        // Up three score-weighted hold-downs past its hold-down: the host is stable again.
+        this.env.storage.put(FLAPS_KEY, 0);
+        this.env.storage.sync();
+        return;
       default:
         assertNever(tag);
     }
+  }
+
+  /** The restarts counted against this host (0 when it is trusted). */
+  private flapScore(): number {
+    const v = this.env.storage.get(FLAPS_KEY);
+    return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : 0;
+  }
+
+  /** Counts this restart and returns the hold-down it earns: base × growth^(restarts − 1), at most 64×. */
+  private holdDownAfterRestart(): number {
+    if (this.config.holdDownGrowth <= 1) return this.config.holdDownMs;
+    const flaps = this.flapScore() + 1;
+    this.env.storage.put(FLAPS_KEY, flaps);
+    this.env.storage.sync();
+    const factor = Math.min(this.config.holdDownGrowth ** (flaps - 1), 64);
+    return this.config.holdDownMs * factor;
   }
 
   protected onSuspect(peer: NodeId): void {
