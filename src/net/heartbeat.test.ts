@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { Cluster } from "./launcher.js";
+import { describe, expect, it } from "vitest";
 import type { NodeLine } from "./lines.js";
-import { freeBasePort } from "./testing/ports.js";
+import { peerEvent, useRealCluster } from "./testing/real-cluster.js";
 
 /**
  * Issue 2, item 7, the real-process half: the heartbeat membership protocol
@@ -14,33 +10,12 @@ import { freeBasePort } from "./testing/ports.js";
  */
 const CONFIG = { intervalMs: 50, deadlineMs: 600 };
 
-let cluster: Cluster | undefined;
-let dataDir: string | undefined;
-afterEach(async () => {
-  await cluster?.stop(1_000);
-  cluster = undefined;
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+const launch = useRealCluster({
+  nodes: 3,
+  protocol: "heartbeat",
+  config: CONFIG,
+  warmDelivered: 10,
 });
-
-async function launch(): Promise<Cluster> {
-  dataDir = mkdtempSync(join(tmpdir(), "cohort-hb-"));
-  cluster = await Cluster.launch({
-    nodes: 3,
-    basePort: await freeBasePort(3),
-    protocol: "heartbeat",
-    config: CONFIG,
-    dataDir,
-    statusMs: 100,
-  });
-  // Let every node hear every peer before faults start.
-  await cluster.waitFor((l) => l.kind === "status" && l.node === 2 && l.delivered >= 10, 20_000);
-  return cluster;
-}
-
-const peerEvent =
-  (node: number, type: string, peer: number) =>
-  (l: NodeLine): boolean =>
-    l.kind === "event" && l.node === node && l.event.type === type && l.event.peer === peer;
 
 /** The peers `node` suspects according to its suspect/trust events so far. */
 function suspectsOf(lines: readonly NodeLine[], node: number): number[] {

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
-import { Cluster } from "../../net/launcher.js";
+import { describe, expect, it } from "vitest";
 import type { NodeLine } from "../../net/lines.js";
-import { freeBasePort } from "../../net/testing/ports.js";
+import { peerEvent, useRealCluster } from "../../net/testing/real-cluster.js";
 
 /**
  * Issue 4's membership over real processes: SWIM with Lifeguard, unchanged,
@@ -14,32 +10,7 @@ import { freeBasePort } from "../../net/testing/ports.js";
  */
 const CONFIG = { probeIntervalMs: 200, probeTimeoutMs: 80, syncIntervalMs: 2000, suspicionMult: 5 };
 
-let cluster: Cluster | undefined;
-let dataDir: string | undefined;
-afterEach(async () => {
-  await cluster?.stop(1_000);
-  cluster = undefined;
-  if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function launch(): Promise<Cluster> {
-  dataDir = mkdtempSync(join(tmpdir(), "cohort-swim-"));
-  cluster = await Cluster.launch({
-    nodes: 4,
-    basePort: await freeBasePort(4),
-    protocol: "swim",
-    config: CONFIG,
-    dataDir,
-    statusMs: 100,
-  });
-  await cluster.waitFor((l) => l.kind === "status" && l.node === 3 && l.delivered >= 20, 20_000);
-  return cluster;
-}
-
-const peerEvent =
-  (node: number, type: string, peer: number) =>
-  (l: NodeLine): boolean =>
-    l.kind === "event" && l.node === node && l.event.type === type && l.event.peer === peer;
+const launch = useRealCluster({ nodes: 4, protocol: "swim", config: CONFIG, warmDelivered: 20 });
 
 /** `node`'s last suspect/dead/trust/join verdict on `peer` in the lines so far. */
 function stateOf(lines: readonly NodeLine[], node: number, peer: number): string {
