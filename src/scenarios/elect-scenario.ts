@@ -28,7 +28,11 @@ export interface ElectScenarioSpec<M, T, C> {
   readonly defaults?: ScenarioDefaults;
 }
 
-/** An `elect-*` scenario, plus the split-brain report of a finished run. */
+/**
+ * An `elect-*` scenario, plus the split-brain report of a finished run; its
+ * `results` put the report's intervals under `splitBrain` and their union
+ * under `splitBrainMs` in the run summary.
+ */
 export interface ElectScenario<M, T> extends Scenario<M, T> {
   /** Every interval in which two nodes both believed they led (reported, not judged, unless safety is claimed). */
   splitBrain(run: RunView<M, T>): SplitBrainReport;
@@ -79,6 +83,10 @@ export function electScenario<M, T, C>(spec: ElectScenarioSpec<M, T, C>): ElectS
     create: (id) => spec.protocol.create(id, spec.config),
     validate: (msg) => spec.protocol.validate(msg),
     splitBrain,
+    results(run) {
+      const report = splitBrain(run);
+      return { splitBrain: report.intervals, splitBrainMs: report.splitBrainMs };
+    },
     check(run) {
       const view = run as RunView<unknown, unknown>;
       const out = livenessViolations(electionRunOf(view), electionCalmMs(view), spec.boundMs);

@@ -6,6 +6,7 @@ import type { ScheduledFault } from "./schedule.js";
 import { fromFaultSpec, toFaultSpec } from "./schedule.js";
 import { Simulation } from "./simulation.js";
 import type { RunSummary } from "./summary.js";
+import { withResults } from "./summary.js";
 import type { FaultRecord, Violation } from "./types.js";
 
 // Planning and the determinism check live in their own files; re-exported here
@@ -24,7 +25,10 @@ export interface RunOutcome {
 /**
  * Runs a plan on the engine: injects every scheduled fault at its time, runs to
  * `durationMs` (or until a protocol invariant breaks), then asks the scenario's
- * `check` to judge the omniscient view. Deterministic except `wallMs`.
+ * `check` to judge the omniscient view and its `results` (if any) for extra
+ * figures, added to the summary under their own keys. Deterministic except
+ * `wallMs`. Throws an `AssertionError` when a `results` key collides with a
+ * standard summary field.
  */
 export function executePlan(plan: RunPlan, options: { keepTrace?: boolean } = {}): RunOutcome {
   const { scenario, settings } = plan;
@@ -57,12 +61,14 @@ export function executePlan(plan: RunPlan, options: { keepTrace?: boolean } = {}
     node: (id: NodeId) => sim.node(id),
     status: (id: NodeId) => sim.status(id),
   };
+  const extra = runResults(scenario, view);
   const violations = [
     ...(violation === undefined ? [] : [describeViolation(violation)]),
     ...runCheck(scenario, view),
+    ...extra.violations,
   ];
   const c = view.counters;
-  const summary: RunSummary = {
+  const standard: RunSummary = {
     scenario: scenario.name,
     seed: plan.seed,
     settings,
@@ -85,6 +91,7 @@ export function executePlan(plan: RunPlan, options: { keepTrace?: boolean } = {}
     wallMs: Math.round(performance.now() - wallStart),
     replay: replayCommand(plan),
   };
+  const summary = withResults(standard, extra.results);
   return options.keepTrace ? { summary, traceJsonl: sim.traceJsonl() } : { summary };
 }
 
@@ -97,6 +104,38 @@ function runCheck(scenario: AnyScenario, view: RunView): string[] {
       `${scenario.name} check threw: ${error instanceof Error ? error.message : String(error)}`,
     ];
   }
+}
+
+/**
+ * The scenario's extra figures (none when it has no `results`); a `results`
+ * that throws or returns something other than a plain object is reported as a
+ * violation and adds no figures.
+ */
+function runResults(
+  scenario: AnyScenario,
+  view: RunView,
+): { results: Readonly<Record<string, unknown>>; violations: string[] } {
+  if (scenario.results === undefined) return { results: {}, violations: [] };
+  let results: unknown;
+  try {
+    results = scenario.results(view);
+  } catch (error) {
+    return {
+      results: {},
+      violations: [
+        `${scenario.name} results threw: ${error instanceof Error ? error.message : String(error)}`,
+      ],
+    };
+  }
+  if (typeof results !== "object" || results === null || Array.isArray(results)) {
+    return {
+      results: {},
+      violations: [
+        `${scenario.name} results: expected an object of named figures, got ${Array.isArray(results) ? "an array" : String(results)}`,
+      ],
+    };
+  }
+  return { results: results as Readonly<Record<string, unknown>>, violations: [] };
 }
 
 /** One line for an invariant that broke inside a handler. */

@@ -74,6 +74,14 @@ export interface Scenario<M = unknown, T = unknown> {
   validate(msg: unknown): string | undefined;
   /** Violations seen in the finished run, each one sentence naming time and node. */
   check(run: RunView<M, T>): string[];
+  /**
+   * Extra figures this scenario reports about a finished run (e.g.
+   * `splitBrain`), merged into the run summary under their own keys; never
+   * used to decide pass/fail. Keys must not be a standard summary field
+   * (`RUN_SUMMARY_KEYS`); values must be JSON-serialisable. Deterministic like
+   * `check`; a `results` that throws is reported as a violation.
+   */
+  results?(run: RunView<M, T>): Readonly<Record<string, unknown>>;
 }
 
 /** A scenario of any message and timer type, for registries. */

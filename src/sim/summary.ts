@@ -1,3 +1,4 @@
+import { assert } from "../core/index.js";
 import type { ScheduledFault } from "./schedule.js";
 import { describeFault } from "./schedule.js";
 import type { DropReason, NetworkConfig, StopReason } from "./types.js";
@@ -30,6 +31,9 @@ export interface RunSettings {
  * - `faults`: what was injected, `{at, fault, …options, healAt}`, in order;
  * - `violations`: empty when every check held;
  * - `wallMs`: real time the run took; `replay`: the command that reruns it.
+ *
+ * A scenario's `results` (e.g. `splitBrain`) follow as further top-level
+ * keys, never one of these (see `withResults`).
  */
 export interface RunSummary {
   readonly scenario: string;
@@ -53,6 +57,62 @@ export interface RunSummary {
   readonly violations: readonly string[];
   readonly wallMs: number;
   readonly replay: string;
+}
+
+/** The standard fields of a run summary; a scenario's `results` may not use these keys. */
+export const RUN_SUMMARY_KEYS = [
+  "scenario",
+  "seed",
+  "settings",
+  "traceHash",
+  "virtualMs",
+  "stopReason",
+  "events",
+  "emitted",
+  "messages",
+  "faults",
+  "violations",
+  "wallMs",
+  "replay",
+] as const satisfies readonly (keyof RunSummary)[];
+
+const STANDARD_KEYS: ReadonlySet<string> = new Set(RUN_SUMMARY_KEYS);
+
+/**
+ * `summary` with a scenario's extra figures added at the top level, after the
+ * standard fields. Throws an `AssertionError` naming the scenario and key when
+ * a key is a standard field (a scenario may never overwrite `violations`,
+ * `seed`, …); the standard fields are returned unchanged.
+ */
+export function withResults(
+  summary: RunSummary,
+  results: Readonly<Record<string, unknown>>,
+): RunSummary {
+  for (const key of Object.keys(results)) {
+    assert(
+      !STANDARD_KEYS.has(key),
+      `${summary.scenario} results: key "${key}" collides with a standard run summary field`,
+    );
+  }
+  return { ...summary, ...results };
+}
+
+/** The keys of `summary` that a scenario's `results` added, in order. */
+export function extraKeys(summary: RunSummary): string[] {
+  return Object.keys(summary).filter((key) => !STANDARD_KEYS.has(key));
+}
+
+/**
+ * One short line for an extra figure: a number (to three decimals), string or
+ * boolean as is, an array by its length; undefined for anything else (it is only in `--json`).
+ */
+export function formatExtra(key: string, value: unknown): string | undefined {
+  if (typeof value === "number") return `${key}: ${Math.round(value * 1000) / 1000}`;
+  if (typeof value === "string" || typeof value === "boolean") return `${key}: ${value}`;
+  if (Array.isArray(value)) {
+    return `${key}: ${value.length} ${value.length === 1 ? "entry" : "entries"}${value.length === 0 ? "" : " (--json lists them)"}`;
+  }
+  return undefined;
 }
 
 /** The first line of every run: the seed and every derived setting (TigerBeetle style). */
@@ -96,6 +156,11 @@ export function formatSummary(summary: RunSummary, faultLinesMax = 20): string {
     lines.push(`  … ${summary.faults.length - faultLinesMax} more (--json lists them all)`);
   }
   lines.push(`traceHash ${summary.traceHash}`);
+  const extras = summary as unknown as Readonly<Record<string, unknown>>;
+  for (const key of extraKeys(summary)) {
+    const line = formatExtra(key, extras[key]);
+    if (line !== undefined) lines.push(line);
+  }
   if (summary.violations.length === 0) {
     lines.push("ok: every check held");
   } else {
