@@ -8,6 +8,21 @@ import type { NodeLine } from "../net/lines.js";
 import { findProtocol, PROTOCOLS } from "../registry.js";
 import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.js";
 
+/**
+ * The failure detectors `--detector` selects, by short name, with the registered
+ * protocol each runs (see docs/detect.md).
+ */
+const DETECTORS: Readonly<Record<string, string>> = {
+  heartbeat: "heartbeat",
+  ping: "ping",
+  "timeout-free": "timeout-free",
+  phi: "phi",
+  swim: "swim",
+  gossip: "gossip-fd",
+  fuse: "fuse",
+};
+const DETECTOR_NAMES = Object.keys(DETECTORS).join(", ");
+
 const HELP = `cohort start [options]
 
 Runs a local cluster of N real node processes on loopback, each running the
@@ -17,6 +32,8 @@ otherwise) and stops every node cleanly on Ctrl-C, freeing the ports.
 
 Options:
   --protocol NAME   protocol to run (default heartbeat; known: ${PROTOCOLS.map((p) => p.name).join(", ")})
+  --detector NAME   a failure detector by its short name, instead of --protocol
+                    (known: ${DETECTOR_NAMES}; gossip runs gossip-fd)
   --nodes N         number of node processes, 1..64 (default 3)
   --base-port P     node i listens on 127.0.0.1:P+i (default 7400)
   --data DIR        node i keeps its storage in DIR/ni (default ./data)
@@ -33,6 +50,7 @@ the cluster could not start, 2 on bad flags.
 
 const FLAGS = {
   protocol: { type: "string" },
+  detector: { type: "string" },
   nodes: { type: "string" },
   "base-port": { type: "string" },
   data: { type: "string" },
@@ -57,7 +75,7 @@ interface StartSettings {
 
 function parseSettings(argv: string[]): StartSettings {
   const { values } = parseFlags(argv, FLAGS, false);
-  const protocolName = values.protocol ?? "heartbeat";
+  const protocolName = protocolFlag(values.protocol, values.detector);
   const protocol = findProtocol(protocolName);
   if (protocol === undefined) {
     throw new UsageError(
@@ -100,6 +118,23 @@ function parseSettings(argv: string[]): StartSettings {
     logLevel,
     json: values.json === true,
   };
+}
+
+/** The protocol `--protocol` or `--detector` names (at most one of them may be given). */
+function protocolFlag(protocol: string | undefined, detector: string | undefined): string {
+  if (detector === undefined) return protocol ?? "heartbeat";
+  if (protocol !== undefined) {
+    throw new UsageError(
+      "--detector and --protocol both given; --detector NAME is short for --protocol of that detector, give one",
+    );
+  }
+  const name = Object.hasOwn(DETECTORS, detector) ? DETECTORS[detector] : undefined;
+  if (name === undefined) {
+    throw new UsageError(
+      `--detector: unknown detector ${JSON.stringify(detector)} (known: ${DETECTOR_NAMES})`,
+    );
+  }
+  return name;
 }
 
 /** Every certificate file the cluster needs must be there before any node starts. */
