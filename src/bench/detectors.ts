@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { EXIT, intFlag, parseFlags, UsageError } from "../cli/command.js";
 import {
   type CurvePoint,
@@ -9,6 +11,7 @@ import {
   type QosRow,
   swimFirstDetectionPeriods,
 } from "./detectors-qos.js";
+import { curvesSvg, loadSvg } from "./detectors-svg.js";
 
 const HELP_FIELDS =
   "detector, scenario, n, detectionMsFirst, detectionMsAll, mistakesPerMemberHour, mistakeMs, healthyMistakesPerMemberHour, msgsPerMemberPerSec, bytesPerMemberPerSec";
@@ -58,11 +61,15 @@ export async function runDetectorsBench(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       quick: { type: "boolean" },
       curves: { type: "boolean" },
+      svg: { type: "string" },
     },
     false,
   );
+  const svgDir = values.svg === undefined ? undefined : resolve(values.svg);
+  // Made before the runs, so a bad folder is reported at once rather than after them.
+  if (svgDir !== undefined) makeDir(svgDir);
   if (values.curves === true)
-    return printCurves(intFlag("seeds", values.seeds, 3, 1, 1000), values.json === true);
+    return printCurves(intFlag("seeds", values.seeds, 3, 1, 1000), values.json === true, svgDir);
   const quick = values.quick === true;
   const seeds = intFlag("seeds", values.seeds, quick ? 1 : 3, 1, 1000);
   const sizes = (values.n ?? "8").split(",").map((s) => intFlag("n", s, 8, 3, 4096));
@@ -83,6 +90,14 @@ export async function runDetectorsBench(argv: string[]): Promise<number> {
         rows.push(evaluate(d, s, n, seeds));
     }
   }
+  if (svgDir !== undefined) {
+    const svg = loadSvg(rows);
+    if (svg === undefined) {
+      process.stderr.write(
+        "cohort bench detectors: --svg: no load-against-n plot, since no detector ran at two or more sizes (give --n 8,64,...)\n",
+      );
+    } else writeSvg(svgDir, "load-vs-n.svg", svg);
+  }
   const first = swimFirstDetectionPeriods(quick ? 16 : 64, quick ? 5 : 100);
   if (values.json === true) {
     process.stdout.write(
@@ -98,8 +113,27 @@ export async function runDetectorsBench(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-function printCurves(seeds: number, json: boolean): number {
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new UsageError(`--svg: cannot make the folder ${dir}: ${(error as Error).message}`);
+  }
+}
+
+/** Writes one plot into `dir` and says where on stderr. */
+function writeSvg(dir: string, name: string, svg: string): void {
+  try {
+    writeFileSync(join(dir, name), svg);
+  } catch (error) {
+    throw new UsageError(`--svg: cannot write ${join(dir, name)}: ${(error as Error).message}`);
+  }
+  process.stderr.write(`cohort bench detectors: wrote ${join(dir, name)}\n`);
+}
+
+function printCurves(seeds: number, json: boolean, svgDir: string | undefined): number {
   const points: CurvePoint[] = jitterCurves(seeds);
+  if (svgDir !== undefined) writeSvg(svgDir, "detection-vs-mistakes.svg", curvesSvg(points));
   if (json) {
     process.stdout.write(`${JSON.stringify({ curves: points })}\n`);
     return EXIT.ok;
