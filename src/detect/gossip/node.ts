@@ -1,5 +1,6 @@
 import type { Env, HostNotice, NodeId } from "../../core/index.js";
 import { assert, assertNever } from "../../core/index.js";
+import { EarliestTimer } from "../earliest-timer.js";
 import type { DetectorNode, MemberView } from "../types.js";
 import type { GossipConfig } from "./config.js";
 import type { GossipEntry, GossipMsg, GossipTimer } from "./messages.js";
@@ -53,8 +54,7 @@ export class GossipNode implements DetectorNode<GossipMsg, GossipTimer> {
   private readonly tombstones = new Map<NodeId, { incarnation: number; counter: number }>();
   private incarnation = 0;
   private counter = 0;
-  private checkAtMs = Number.POSITIVE_INFINITY;
-  private checkTimer = -1;
+  private readonly checkTimer = new EarliestTimer<GossipTimer>("check");
 
   constructor(private readonly config: GossipConfig) {}
 
@@ -80,7 +80,7 @@ export class GossipNode implements DetectorNode<GossipMsg, GossipTimer> {
       this.rows.size < this.config.memberCountMax,
       () => `gossip: ${this.rows.size + 1} members exceed memberCountMax`,
     );
-    this.scheduleCheck(now + this.config.failMs);
+    this.checkTimer.arm(this.env, now + this.config.failMs);
     this.round();
   }
 
@@ -159,7 +159,7 @@ export class GossipNode implements DetectorNode<GossipMsg, GossipTimer> {
         heard: true,
       });
       this.env.emit({ type: "join", peer: e.member });
-      this.scheduleCheck(now + this.config.failMs);
+      this.checkTimer.arm(this.env, now + this.config.failMs);
       return;
     }
     const grew =
@@ -174,13 +174,12 @@ export class GossipNode implements DetectorNode<GossipMsg, GossipTimer> {
       row.failedAtMs = undefined;
       this.env.emit({ type: "trust", peer: e.member });
     }
-    this.scheduleCheck(now + this.config.failMs);
+    this.checkTimer.arm(this.env, now + this.config.failMs);
   }
 
   /** Declares members failed at T_fail and forgets them at T_cleanup; re-arms at the next deadline. */
   private check(): void {
-    this.checkAtMs = Number.POSITIVE_INFINITY;
-    this.checkTimer = -1;
+    this.checkTimer.fired();
     const now = this.env.now();
     let nextMs = Number.POSITIVE_INFINITY;
     for (const [id, row] of this.rows) {
@@ -197,13 +196,13 @@ export class GossipNode implements DetectorNode<GossipMsg, GossipTimer> {
           : row.failedAtMs + this.config.cleanupMs;
       nextMs = Math.min(nextMs, due);
     }
-    if (nextMs !== Number.POSITIVE_INFINITY) this.scheduleCheck(nextMs);
+    if (nextMs !== Number.POSITIVE_INFINITY) this.checkTimer.arm(this.env, nextMs);
   }
 
   private fail(id: NodeId, row: Row): void {
     row.failedAtMs = this.env.now();
     this.env.emit({ type: "dead", peer: id });
-    this.scheduleCheck(row.failedAtMs + this.config.cleanupMs);
+    this.checkTimer.arm(this.env, row.failedAtMs + this.config.cleanupMs);
   }
 
   /**
@@ -223,14 +222,5 @@ export class GossipNode implements DetectorNode<GossipMsg, GossipTimer> {
       pool.pop();
     }
     return out;
-  }
-
-  /** Keeps one `check` timer at or before `atMs`, never sooner than 1 ms from now. */
-  private scheduleCheck(atMs: number): void {
-    if (atMs >= this.checkAtMs) return;
-    if (this.checkTimer !== -1) this.env.cancelTimer(this.checkTimer);
-    const afterMs = Math.max(atMs - this.env.now(), 1);
-    this.checkAtMs = this.env.now() + afterMs;
-    this.checkTimer = this.env.setTimer(afterMs, "check");
   }
 }

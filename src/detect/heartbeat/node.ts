@@ -1,5 +1,6 @@
 import type { Env, NodeId } from "../../core/index.js";
 import { assert, assertNever } from "../../core/index.js";
+import { EarliestTimer } from "../earliest-timer.js";
 import type { DetectorNode, MemberView } from "../types.js";
 import type { HeartbeatConfig } from "./config.js";
 import type { HeartbeatMsg, HeartbeatTimer } from "./messages.js";
@@ -24,8 +25,7 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
   private suspected = new Uint8Array(0);
   private seq = 0;
   /** When the pending `check` timer fires, or Infinity when none is pending. */
-  private checkAtMs = Number.POSITIVE_INFINITY;
-  private checkTimer = -1;
+  private readonly checkTimer = new EarliestTimer<HeartbeatTimer>("check");
 
   constructor(private readonly config: HeartbeatConfig) {}
 
@@ -43,7 +43,7 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
     const now = env.now();
     for (const peer of this.peers) this.lastHeardMs[peer] = now;
     this.tick();
-    this.scheduleCheck(now + this.config.deadlineMs);
+    this.checkTimer.arm(this.env, now + this.config.deadlineMs);
   }
 
   onMessage(from: NodeId, msg: HeartbeatMsg): void {
@@ -98,7 +98,7 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
       this.suspected[from] = 0;
       this.env.emit({ type: "trust", peer: from });
       this.emitView();
-      this.scheduleCheck(now + this.config.deadlineMs);
+      this.checkTimer.arm(this.env, now + this.config.deadlineMs);
     }
   }
 
@@ -112,8 +112,7 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
 
   /** Suspects every trusted peer whose deadline passed, then re-arms at the earliest remaining one. */
   private check(): void {
-    this.checkAtMs = Number.POSITIVE_INFINITY;
-    this.checkTimer = -1;
+    this.checkTimer.fired();
     const now = this.env.now();
     let nextMs = Number.POSITIVE_INFINITY;
     for (const peer of this.peers) {
@@ -122,7 +121,7 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
       if (expiryMs <= now) this.suspect(peer);
       else if (expiryMs < nextMs) nextMs = expiryMs;
     }
-    if (nextMs !== Number.POSITIVE_INFINITY) this.scheduleCheck(nextMs);
+    if (nextMs !== Number.POSITIVE_INFINITY) this.checkTimer.arm(this.env, nextMs);
   }
 
   private suspect(peer: NodeId): void {
@@ -131,15 +130,6 @@ export class HeartbeatNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer>
     this.env.emit({ type: "suspect", peer });
     this.env.metrics.inc("heartbeat.suspicions");
     this.emitView();
-  }
-
-  /** Keeps one `check` timer, at or before `atMs`; never sooner than 1 ms from now, so time always advances. */
-  private scheduleCheck(atMs: number): void {
-    if (atMs >= this.checkAtMs) return;
-    if (this.checkTimer !== -1) this.env.cancelTimer(this.checkTimer);
-    const afterMs = Math.max(atMs - this.env.now(), 1);
-    this.checkAtMs = this.env.now() + afterMs;
-    this.checkTimer = this.env.setTimer(afterMs, "check");
   }
 
   private emitView(): void {

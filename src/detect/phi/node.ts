@@ -1,5 +1,6 @@
 import type { Env, HostNotice, NodeId } from "../../core/index.js";
 import { assert, assertNever } from "../../core/index.js";
+import { EarliestTimer } from "../earliest-timer.js";
 import type { HeartbeatMsg, HeartbeatTimer } from "../heartbeat/messages.js";
 import type { DetectorNode, MemberView } from "../types.js";
 import type { PhiConfig } from "./config.js";
@@ -38,8 +39,7 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
   private env!: Env<HeartbeatMsg, HeartbeatTimer>;
   private readonly peers = new Map<NodeId, Peer>();
   private seq = 0;
-  private checkAtMs = Number.POSITIVE_INFINITY;
-  private checkTimer = -1;
+  private readonly checkTimer = new EarliestTimer<HeartbeatTimer>("check");
 
   /** The standardized silence at which φ reaches the threshold (normal distribution). */
   private readonly thresholdY: number;
@@ -66,7 +66,7 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
       };
       peer.expiryMs = now + this.crossingMs(peer.window);
       this.peers.set(id, peer);
-      this.scheduleCheck(peer.expiryMs);
+      this.checkTimer.arm(this.env, peer.expiryMs);
     }
     this.tick();
   }
@@ -159,7 +159,7 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
       this.env.emit({ type: "trust", peer: from });
       this.emitView();
     }
-    this.scheduleCheck(peer.expiryMs);
+    this.checkTimer.arm(this.env, peer.expiryMs);
   }
 
   private tick(): void {
@@ -170,8 +170,7 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
   }
 
   private check(): void {
-    this.checkAtMs = Number.POSITIVE_INFINITY;
-    this.checkTimer = -1;
+    this.checkTimer.fired();
     const now = this.env.now();
     let nextMs = Number.POSITIVE_INFINITY;
     for (const [id, peer] of this.peers) {
@@ -179,7 +178,7 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
       if (peer.expiryMs <= now) this.suspect(id, peer);
       else nextMs = Math.min(nextMs, peer.expiryMs);
     }
-    if (nextMs !== Number.POSITIVE_INFINITY) this.scheduleCheck(nextMs);
+    if (nextMs !== Number.POSITIVE_INFINITY) this.checkTimer.arm(this.env, nextMs);
   }
 
   private suspect(id: NodeId, peer: Peer): void {
@@ -187,15 +186,6 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
     peer.suspected = true;
     this.env.emit({ type: "suspect", peer: id });
     this.emitView();
-  }
-
-  /** Keeps one `check` timer at or before `atMs`, never sooner than 1 ms from now. */
-  private scheduleCheck(atMs: number): void {
-    if (atMs >= this.checkAtMs) return;
-    if (this.checkTimer !== -1) this.env.cancelTimer(this.checkTimer);
-    const afterMs = Math.max(atMs - this.env.now(), 1);
-    this.checkAtMs = this.env.now() + afterMs;
-    this.checkTimer = this.env.setTimer(afterMs, "check");
   }
 
   private emitView(): void {
