@@ -1,3 +1,4 @@
+import { wrapEnv } from "../core/env-wrap.js";
 import type {
   Env,
   HostNotice,
@@ -50,7 +51,7 @@ export class Membership<M, T> implements ProtocolNode<M, T> {
       env.emit(event);
       this.publish(event);
     };
-    this.detector.start(withEmit(env, emit), recovered);
+    this.detector.start(wrapEnv(env, { emit }), recovered);
   }
 
   onMessage(from: NodeId, msg: M): void {
@@ -118,24 +119,6 @@ export class Membership<M, T> implements ProtocolNode<M, T> {
       }
     }
   }
-}
-
-/** `env` with `emit` replaced; every other member still calls the original. */
-function withEmit<M, T>(env: Env<M, T>, emit: (event: ProtocolEvent) => void): Env<M, T> {
-  return {
-    self: env.self,
-    cluster: env.cluster,
-    now: () => env.now(),
-    send: (to, msg) => env.send(to, msg),
-    setTimer: (afterMs, tag) => env.setTimer(afterMs, tag),
-    cancelTimer: (id) => env.cancelTimer(id),
-    random: () => env.random(),
-    buggify: (site) => env.buggify(site),
-    storage: env.storage,
-    emit,
-    log: env.log,
-    metrics: env.metrics,
-  };
 }
 
 /** `protocol` with each node wrapped in a `Membership`, so hosts and tests can reach the API. */

@@ -1,3 +1,4 @@
+import { wrapEnv } from "../core/env-wrap.js";
 import type { Env, HostNotice, NodeId, ProtocolEvent, ProtocolNode } from "../core/index.js";
 import type { HeartbeatConfig, HeartbeatMsg, HeartbeatTimer } from "../detect/index.js";
 import { HeartbeatNode } from "../detect/index.js";
@@ -47,20 +48,7 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
       if (event.type === "suspect") this.onSuspect(peer);
       if (event.type === "trust") this.onTrust(peer);
     };
-    const inner: Env<HeartbeatMsg, HeartbeatTimer> = {
-      self: env.self,
-      cluster: env.cluster,
-      now: () => env.now(),
-      send: (to, msg) => env.send(to, msg),
-      setTimer: (afterMs, tag) => env.setTimer(afterMs, tag),
-      cancelTimer: (id) => env.cancelTimer(id),
-      random: () => env.random(),
-      buggify: (site) => env.buggify(site),
-      storage: env.storage,
-      emit,
-      log: env.log,
-      metrics: env.metrics,
-    };
+    const inner: Env<HeartbeatMsg, HeartbeatTimer> = wrapEnv(env, { emit });
     this.detector.start(inner, recovered);
     this.onStart(recovered);
   }

@@ -1,3 +1,4 @@
+import { wrapEnv } from "../core/env-wrap.js";
 import type { Env, NodeId, ProtocolNode } from "../core/index.js";
 import { splitBrainOf, viewsAt } from "../elect/index.js";
 import type { AnyScenario, RunView } from "../sim/scenario.js";
@@ -32,20 +33,7 @@ function counting<M, T>(
         if (type !== "heartbeat") record(env.now());
         env.send(to, msg);
       };
-      const wrapped: Env<M, T> = {
-        self: env.self,
-        cluster: env.cluster,
-        now: () => env.now(),
-        send,
-        setTimer: (afterMs, tag) => env.setTimer(afterMs, tag),
-        cancelTimer: (id) => env.cancelTimer(id),
-        random: () => env.random(),
-        buggify: (site) => env.buggify(site),
-        storage: env.storage,
-        emit: (event) => env.emit(event),
-        log: env.log,
-        metrics: env.metrics,
-      };
+      const wrapped: Env<M, T> = wrapEnv(env, { send });
       node.start(wrapped, recovered);
     },
     onMessage: (from, msg) => node.onMessage(from, msg),

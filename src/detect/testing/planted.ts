@@ -1,3 +1,4 @@
+import { wrapEnv } from "../../core/env-wrap.js";
 import type { Env, Protocol, ProtocolEvent, ProtocolNode } from "../../core/index.js";
 
 /**
@@ -19,30 +20,12 @@ export function withoutEvents<M, T, C>(
           const emit = (event: ProtocolEvent) => {
             if (!dropped.includes(event.type)) env.emit(event);
           };
-          inner.start({ ...envFields(env), emit }, recovered);
+          inner.start(wrapEnv(env, { emit }), recovered);
         },
         onMessage: (from, msg) => inner.onMessage(from, msg),
         onTimer: (tag) => inner.onTimer(tag),
       };
       return node;
     },
-  };
-}
-
-/** A copy of `env` whose methods still call the original (a spread alone would drop getters). */
-function envFields<M, T>(env: Env<M, T>): Env<M, T> {
-  return {
-    self: env.self,
-    cluster: env.cluster,
-    now: () => env.now(),
-    send: (to, msg) => env.send(to, msg),
-    setTimer: (afterMs, tag) => env.setTimer(afterMs, tag),
-    cancelTimer: (id) => env.cancelTimer(id),
-    random: () => env.random(),
-    buggify: (site) => env.buggify(site),
-    storage: env.storage,
-    emit: (event) => env.emit(event),
-    log: env.log,
-    metrics: env.metrics,
   };
 }
