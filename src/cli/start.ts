@@ -23,6 +23,19 @@ const DETECTORS: Readonly<Record<string, string>> = {
 };
 const DETECTOR_NAMES = Object.keys(DETECTORS).join(", ");
 
+/**
+ * The leader-election algorithms `--elect` selects, by short name, with the
+ * registered protocol each runs (see docs/elect.md).
+ */
+const ELECTIONS: Readonly<Record<string, string>> = {
+  bully: "elect-bully",
+  "next-in-line": "elect-next-in-line",
+  candidate: "elect-candidate",
+  invitation: "elect-invitation",
+  ring: "elect-ring",
+};
+const ELECTION_NAMES = Object.keys(ELECTIONS).join(", ");
+
 const HELP = `cohort start [options]
 
 Runs a local cluster of N real node processes on loopback, each running the
@@ -34,6 +47,9 @@ Options:
   --protocol NAME   protocol to run (default heartbeat; known: ${PROTOCOLS.map((p) => p.name).join(", ")})
   --detector NAME   a failure detector by its short name, instead of --protocol
                     (known: ${DETECTOR_NAMES}; gossip runs gossip-fd)
+  --elect NAME      a leader-election algorithm by its short name, instead of
+                    --protocol (known: ${ELECTION_NAMES})
+  --raft            Raft with its key-value state machine: short for --protocol raft
   --nodes N         number of node processes, 1..64 (default 3)
   --base-port P     node i listens on 127.0.0.1:P+i (default 7400)
   --data DIR        node i keeps its storage in DIR/ni (default ./data)
@@ -51,6 +67,8 @@ the cluster could not start, 2 on bad flags.
 const FLAGS = {
   protocol: { type: "string" },
   detector: { type: "string" },
+  elect: { type: "string" },
+  raft: { type: "boolean" },
   nodes: { type: "string" },
   "base-port": { type: "string" },
   data: { type: "string" },
@@ -75,7 +93,7 @@ interface StartSettings {
 
 function parseSettings(argv: string[]): StartSettings {
   const { values } = parseFlags(argv, FLAGS, false);
-  const protocolName = protocolFlag(values.protocol, values.detector);
+  const protocolName = protocolFlag(values);
   const protocol = findProtocol(protocolName);
   if (protocol === undefined) {
     throw new UsageError(
@@ -120,19 +138,45 @@ function parseSettings(argv: string[]): StartSettings {
   };
 }
 
-/** The protocol `--protocol` or `--detector` names (at most one of them may be given). */
-function protocolFlag(protocol: string | undefined, detector: string | undefined): string {
-  if (detector === undefined) return protocol ?? "heartbeat";
-  if (protocol !== undefined) {
+/**
+ * The protocol named by `--protocol`, `--detector`, `--elect` or `--raft`: at most
+ * one of them may be given; with none, heartbeat.
+ */
+function protocolFlag(values: {
+  protocol?: string | undefined;
+  detector?: string | undefined;
+  elect?: string | undefined;
+  raft?: boolean | undefined;
+}): string {
+  const given = (["detector", "elect", "raft", "protocol"] as const).filter(
+    (flag) => values[flag] !== undefined && values[flag] !== false,
+  );
+  if (given.length > 1) {
     throw new UsageError(
-      "--detector and --protocol both given; --detector NAME is short for --protocol of that detector, give one",
+      `${given.map((flag) => `--${flag}`).join(" and ")} ${given.length === 2 ? "both" : "all"} given; each names the protocol to run, give one`,
     );
   }
-  const name = Object.hasOwn(DETECTORS, detector) ? DETECTORS[detector] : undefined;
+  if (values.detector !== undefined) {
+    return shortName("detector", values.detector, DETECTORS, DETECTOR_NAMES);
+  }
+  if (values.elect !== undefined) {
+    return shortName("elect", values.elect, ELECTIONS, ELECTION_NAMES);
+  }
+  if (values.raft === true) return "raft";
+  return values.protocol ?? "heartbeat";
+}
+
+/** The registered protocol a short name stands for, or a usage error naming the known ones. */
+function shortName(
+  flag: string,
+  value: string,
+  table: Readonly<Record<string, string>>,
+  known: string,
+): string {
+  const name = Object.hasOwn(table, value) ? table[value] : undefined;
   if (name === undefined) {
-    throw new UsageError(
-      `--detector: unknown detector ${JSON.stringify(detector)} (known: ${DETECTOR_NAMES})`,
-    );
+    const what = flag === "elect" ? "election algorithm" : flag;
+    throw new UsageError(`--${flag}: unknown ${what} ${JSON.stringify(value)} (known: ${known})`);
   }
   return name;
 }
