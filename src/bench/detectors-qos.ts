@@ -1,4 +1,4 @@
-import type { NodeId, Protocol, ProtocolEvent } from "../core/index.js";
+import type { NodeId, Protocol, ProtocolEvent, ProtocolNode } from "../core/index.js";
 import { FUSE_DEFAULTS } from "../detect/fuse/config.js";
 import { fuseProtocol } from "../detect/fuse/protocol.js";
 import { GOSSIP_DEFAULTS } from "../detect/gossip/config.js";
@@ -16,6 +16,7 @@ import { timeoutFreeProtocol } from "../detect/timeout-free/protocol.js";
 import { SWIM_SCENARIO_CONFIG } from "../scenarios/detect-swim.js";
 import { Simulation } from "../sim/simulation.js";
 import type { FaultSpec, NetworkConfig } from "../sim/types.js";
+import { type LatencyShape, lognormalMs, shapeLatency } from "./latency-shaper.js";
 
 /** A detector as the QoS evaluation runs it. */
 export interface QosDetector {
@@ -60,13 +61,21 @@ export interface QosScenario {
   /** The member the condition impairs (paused, slow link, cut off), if one: suspecting it is less of a mistake. */
   readonly impaired?: NodeId;
   readonly network: NetworkConfig;
+  /** Latency the static network cannot express (drifting, per link), added at each receiver. */
+  readonly shape?: LatencyShape;
   readonly faults: (n: number) => { atMs: number; spec: FaultSpec }[];
 }
 
 const none = () => [];
 const QOS_WARMUP_MS = 2_000;
+const QOS_CRASH_AT_MS = 24_000;
 
-/** The issue's conditions: clean, 1/5/20% loss, log-normal jitter, a member paused 2 s now and then, a slow link, a partition. */
+/** The `drift` condition's median extra latency at `atMs`: 1 ms at the start, growing evenly to 40 ms at the crash, then steady. */
+export function qosDriftMedianMs(atMs: number): number {
+  return 1 + 39 * Math.min(1, atMs / QOS_CRASH_AT_MS);
+}
+
+/** The issue's conditions: clean, 1/5/20% loss, log-normal jitter, a drifting latency, a member paused 2 s now and then, a slow link, a slow member, a partition. */
 export const QOS_SCENARIOS: readonly QosScenario[] = [
   { name: "clean", network: {}, faults: none },
   { name: "loss1", network: { lossProbability: 0.01 }, faults: none },
@@ -75,6 +84,15 @@ export const QOS_SCENARIOS: readonly QosScenario[] = [
   {
     name: "jitter",
     network: { latency: { kind: "lognormal", medianMs: 5, sigma: 1 } },
+    faults: none,
+  },
+  {
+    // Latency that drifts slowly over the run: beside the default 1–5 ms, every message gets a
+    // log-normal extra (σ = 1, so its spread grows with it, as queueing delay does) whose median
+    // follows qosDriftMedianMs. Per-message, at the receiver (the simulator's links are static).
+    name: "drift",
+    network: {},
+    shape: (_from, _to, atMs, rng) => lognormalMs(rng, qosDriftMedianMs(atMs), 1),
     faults: none,
   },
   {
@@ -149,17 +167,25 @@ export interface QosRow {
   readonly bytesPerMemberPerSec: number;
 }
 
-/** The timeline of one run. */
-export const QOS_TIMING = {
+/** The timeline of one run: mistakes are counted in [warmupMs, crashAtMs), detection watched for afterCrashMs. */
+export interface QosTiming {
+  readonly warmupMs: number;
+  readonly crashAtMs: number;
+  readonly afterCrashMs: number;
+}
+
+/** The timeline of one row of the table. */
+export const QOS_TIMING: QosTiming = {
   warmupMs: QOS_WARMUP_MS,
-  crashAtMs: 24_000,
+  crashAtMs: QOS_CRASH_AT_MS,
   afterCrashMs: 16_000,
-} as const;
+};
 
 const ACCUSING = new Set(["suspect", "dead"]);
 const CLEARING = new Set(["trust", "join", "left"]);
 
-interface RunFigures {
+/** What one run measured. */
+export interface RunFigures {
   detectionMsFirst: number;
   detectionMsAll: number;
   perObserverMs: number[];
@@ -170,13 +196,36 @@ interface RunFigures {
   bytes: number;
 }
 
-function runOnce(d: QosDetector, s: QosScenario, n: number, seed: number): RunFigures {
+/** Looks at the detector objects themselves every `everyMs` from `fromMs` until the crash. */
+export interface QosSampling {
+  readonly everyMs: number;
+  readonly fromMs: number;
+  readonly sample: (nodes: readonly (ProtocolNode<unknown, unknown> | undefined)[]) => void;
+}
+
+/**
+ * One run of detector `d` under condition `s` with `n` members: member n−1
+ * crashes at `timing.crashAtMs`; false suspicions are counted from
+ * `timing.warmupMs` until then.
+ */
+export function runQos(
+  d: QosDetector,
+  s: QosScenario,
+  n: number,
+  seed: number,
+  timing: QosTiming = QOS_TIMING,
+  sampling?: QosSampling,
+): RunFigures {
   let bytes = 0;
+  const shape = s.shape;
+  const plain: ProtocolNode<unknown, unknown>[] = [];
   const sim = new Simulation<unknown, unknown>({
     seed,
     nodeCount: n,
     create: (id) => {
-      const node = d.protocol.create(id, d.config);
+      const inner: ProtocolNode<unknown, unknown> = d.protocol.create(id, d.config);
+      plain[id] = inner;
+      const node = shape === undefined ? inner : shapeLatency(inner, shape, seed, id);
       const start = node.start.bind(node);
       node.start = (env, recovered) => {
         const send = env.send.bind(env);
@@ -198,18 +247,17 @@ function runOnce(d: QosDetector, s: QosScenario, n: number, seed: number): RunFi
   });
   for (const f of s.faults(n)) sim.schedule(f.atMs, f.spec);
   const victim = n - 1;
-  sim.schedule(QOS_TIMING.crashAtMs, { verb: "crash", node: victim });
-  const endMs = QOS_TIMING.crashAtMs + QOS_TIMING.afterCrashMs;
-  sim.run(endMs);
+  sim.schedule(timing.crashAtMs, { verb: "crash", node: victim });
+  if (sampling !== undefined) {
+    for (let t = sampling.fromMs; t < timing.crashAtMs; t += sampling.everyMs)
+      sim.at(t, () => sampling.sample(plain));
+  }
+  sim.run(timing.crashAtMs + timing.afterCrashMs);
   const events = sim.events();
-  const mistakes = falseSuspicions(events, QOS_TIMING.warmupMs, QOS_TIMING.crashAtMs);
+  const mistakes = falseSuspicions(events, timing.warmupMs, timing.crashAtMs);
   const healthy = events.filter((e) => e.event.peer !== s.impaired);
-  const healthyMistakes = falseSuspicions(
-    healthy,
-    QOS_TIMING.warmupMs,
-    QOS_TIMING.crashAtMs,
-  ).mistakes;
-  const detection = detectionTimes(events, n, victim, QOS_TIMING.crashAtMs);
+  const healthyMistakes = falseSuspicions(healthy, timing.warmupMs, timing.crashAtMs).mistakes;
+  const detection = detectionTimes(events, n, victim, timing.crashAtMs);
   return { ...detection, ...mistakes, healthyMistakes, sent: sim.counters().sent, bytes };
 }
 
@@ -292,7 +340,7 @@ function median(xs: number[]): number {
 
 /** Runs one detector on one condition at size `n` over seeds 1..`seeds`. */
 export function evaluate(d: QosDetector, s: QosScenario, n: number, seeds: number): QosRow {
-  const runs = Array.from({ length: seeds }, (_, i) => runOnce(d, s, n, i + 1));
+  const runs = Array.from({ length: seeds }, (_, i) => runQos(d, s, n, i + 1));
   const seconds = (QOS_TIMING.crashAtMs + QOS_TIMING.afterCrashMs) / 1000;
   const windowHours = (QOS_TIMING.crashAtMs - QOS_TIMING.warmupMs) / 3_600_000;
   const mistakes = runs.reduce((a, r) => a + r.mistakes, 0);
@@ -310,70 +358,6 @@ export function evaluate(d: QosDetector, s: QosScenario, n: number, seeds: numbe
       runs.reduce((a, r) => a + r.healthyMistakes, 0) / seeds / n / windowHours,
     msgsPerMemberPerSec: runs.reduce((a, r) => a + r.sent, 0) / seeds / n / seconds,
     bytesPerMemberPerSec: runs.reduce((a, r) => a + r.bytes, 0) / seeds / n / seconds,
-  };
-}
-
-/** One point of a detection-time against mistake-rate curve. */
-export interface CurvePoint {
-  readonly detector: string;
-  /** The swept setting: the deadline (ms) for heartbeat, the threshold for φ. */
-  readonly setting: number;
-  /** Mean over seeds and observers of the time from the crash to each member's detection. */
-  readonly detectionMsMean: number;
-  readonly mistakesPerMemberHour: number;
-}
-
-/** Heavy log-normal jitter (median 20 ms, σ = 1.2): the condition φ is made for. */
-export const HEAVY_JITTER: QosScenario = {
-  name: "jitter-heavy",
-  network: { latency: { kind: "lognormal", medianMs: 20, sigma: 1.2 } },
-  faults: none,
-};
-
-/**
- * The fixed deadline's curve (a deadline sweep) and φ's (a threshold sweep)
- * under heavy jitter, n = 8: each point's mean detection time and mistake rate.
- */
-export function jitterCurves(seeds: number): CurvePoint[] {
-  const points: CurvePoint[] = [];
-  for (const deadlineMs of [200, 300, 400, 500, 700, 1000]) {
-    const d = {
-      name: "heartbeat",
-      protocol: heartbeatProtocol,
-      config: { ...HEARTBEAT_DEFAULTS, deadlineMs },
-    };
-    points.push(curvePoint(d, deadlineMs, seeds));
-  }
-  for (const threshold of [1, 2, 3, 5, 8, 12]) {
-    const d = {
-      name: "phi",
-      protocol: phiProtocol,
-      config: { ...PHI_DEFAULTS, threshold, acceptablePauseMs: 0 },
-    };
-    points.push(curvePoint(d, threshold, seeds));
-  }
-  return points;
-}
-
-function curvePoint(d: QosDetector, setting: number, seeds: number): CurvePoint {
-  const n = 8;
-  let detectSum = 0;
-  let detectCount = 0;
-  let mistakes = 0;
-  for (let seed = 1; seed <= seeds; seed++) {
-    const r = runOnce(d, HEAVY_JITTER, n, seed);
-    mistakes += r.mistakes;
-    for (const ms of r.perObserverMs) {
-      detectSum += ms;
-      detectCount += 1;
-    }
-  }
-  const windowHours = (QOS_TIMING.crashAtMs - QOS_TIMING.warmupMs) / 3_600_000;
-  return {
-    detector: d.name,
-    setting,
-    detectionMsMean: detectCount === 0 ? Number.POSITIVE_INFINITY : detectSum / detectCount,
-    mistakesPerMemberHour: mistakes / seeds / n / windowHours,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CurvePoint, QosRow } from "./detectors-qos.js";
+import type { CurvePoint } from "./detectors-curves.js";
+import type { QosRow } from "./detectors-qos.js";
 import { curvesSvg, loadSvg } from "./detectors-svg.js";
 import { svgPlot } from "./svg-plot.js";
 
@@ -39,7 +40,9 @@ function selfContained(svg: string): void {
 }
 
 const curve = (detector: string, setting: number, t: number, m: number): CurvePoint => ({
+  condition: "jitter",
   detector,
+  mistakes: m,
   setting,
   detectionMsMean: t,
   mistakesPerMemberHour: m,
@@ -61,23 +64,29 @@ const row = (detector: string, n: number, msgs: number): QosRow => ({
 
 describe("detector plots", () => {
   it("the detection-against-mistakes plot is well-formed, self-contained, and draws both sweeps", () => {
-    const svg = curvesSvg([
-      curve("heartbeat", 200, 152, 8475),
-      curve("heartbeat", 300, 252, 225),
-      curve("heartbeat", 400, 352, 0),
-      curve("phi", 1, 111, 26_666),
-      curve("phi", 8, 290, 88.6),
-    ]);
+    const svg = curvesSvg(
+      [
+        curve("heartbeat", 200, 152, 8475),
+        curve("heartbeat", 300, 252, 225),
+        curve("heartbeat", 400, 352, 0),
+        curve("phi", 1, 111, 26_666),
+        curve("phi", 8, 290, 88.6),
+        curve("phi-w200", 8, 281, 33.6),
+      ],
+      "steady jitter",
+    );
     const names = wellFormed(svg);
     selfContained(svg);
-    expect(names.filter((n) => n === "polyline")).toHaveLength(2);
+    expect(names.filter((n) => n === "polyline")).toHaveLength(3);
     expect(svg).toContain('data-name="fixed deadline (ms)"');
     expect(svg).toContain('data-name="phi threshold"');
+    expect(svg).toContain('data-name="phi-w200 threshold"');
+    expect(svg).toContain("Detection time against mistake rate: steady jitter, n = 8");
     // Each series' line passes through every one of its points.
     const lines = [...svg.matchAll(/<polyline points="([^"]*)"/g)].map(
       (m) => (m[1] ?? "").split(" ").length,
     );
-    expect(lines).toEqual([3, 2]);
+    expect(lines).toEqual([3, 2, 1]);
     // A zero mistake rate is drawn on the log axis's "0" line, and the axes are labelled.
     expect(svg).toMatch(/>0<\/text>/);
     expect(svg).toContain("mean detection time after a crash (ms)");

@@ -1,4 +1,5 @@
-import type { CurvePoint, QosRow } from "./detectors-qos.js";
+import type { CurvePoint } from "./detectors-curves.js";
+import type { QosRow } from "./detectors-qos.js";
 import { type PlotSeries, svgPlot } from "./svg-plot.js";
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -12,14 +13,21 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return groups;
 }
 
+function seriesName(detector: string): string {
+  if (detector === "heartbeat") return "fixed deadline (ms)";
+  if (detector === "phi") return "phi threshold";
+  return `${detector} threshold`;
+}
+
 /**
- * Detection time against mistake rate, one series per detector (the fixed
- * deadline's from a deadline sweep, φ's from a threshold sweep), each point
- * labelled with its setting. A self-contained SVG document.
+ * Detection time against mistake rate under one condition, one series per
+ * detector (the fixed deadline's from a deadline sweep, each φ variant's from
+ * a threshold sweep), each point labelled with its setting, the same mean
+ * detection-time axis for all. A self-contained SVG document.
  */
-export function curvesSvg(points: readonly CurvePoint[]): string {
+export function curvesSvg(points: readonly CurvePoint[], condition: string): string {
   const series: PlotSeries[] = [...groupBy(points, (p) => p.detector)].map(([name, ps]) => ({
-    name: name === "heartbeat" ? "fixed deadline (ms)" : name === "phi" ? "phi threshold" : name,
+    name: seriesName(name),
     points: ps.map((p) => ({
       x: p.detectionMsMean,
       y: p.mistakesPerMemberHour,
@@ -27,7 +35,7 @@ export function curvesSvg(points: readonly CurvePoint[]): string {
     })),
   }));
   return svgPlot({
-    title: "Detection time against mistake rate, heavy log-normal jitter, n = 8",
+    title: `Detection time against mistake rate: ${condition}, n = 8`,
     xLabel: "mean detection time after a crash (ms)",
     yLabel: "false suspicions per member-hour (log)",
     yLog: true,

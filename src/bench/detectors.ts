@@ -2,9 +2,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { EXIT, intFlag, parseFlags, UsageError } from "../cli/command.js";
 import {
+  CURVE_CONDITIONS,
+  CURVE_PHI_VARIANTS,
   type CurvePoint,
+  conditionCurves,
+  type MatchedPoint,
+  matchCurves,
+} from "./detectors-curves.js";
+import {
   evaluate,
-  jitterCurves,
   QOS_DETECTORS,
   QOS_SCENARIOS,
   QOS_TIMING,
@@ -69,7 +75,7 @@ export async function runDetectorsBench(argv: string[]): Promise<number> {
   // Made before the runs, so a bad folder is reported at once rather than after them.
   if (svgDir !== undefined) makeDir(svgDir);
   if (values.curves === true)
-    return printCurves(intFlag("seeds", values.seeds, 3, 1, 1000), values.json === true, svgDir);
+    return printCurves(intFlag("seeds", values.seeds, 5, 1, 1000), values.json === true, svgDir);
   const quick = values.quick === true;
   const seeds = intFlag("seeds", values.seeds, quick ? 1 : 3, 1, 1000);
   const sizes = (values.n ?? "8").split(",").map((s) => intFlag("n", s, 8, 3, 4096));
@@ -131,19 +137,52 @@ function writeSvg(dir: string, name: string, svg: string): void {
   process.stderr.write(`cohort bench detectors: wrote ${join(dir, name)}\n`);
 }
 
+function ratio(m: MatchedPoint): string {
+  const d = m.deadlineMistakesPerMemberHour;
+  if (d === undefined) return "outside the deadline sweep";
+  if (m.phiMistakesPerMemberHour === 0) return d === 0 ? "both 0" : "phi 0";
+  return `${(d / m.phiMistakesPerMemberHour).toFixed(2)}`;
+}
+
 function printCurves(seeds: number, json: boolean, svgDir: string | undefined): number {
-  const points: CurvePoint[] = jitterCurves(seeds);
-  if (svgDir !== undefined) writeSvg(svgDir, "detection-vs-mistakes.svg", curvesSvg(points));
+  const points: CurvePoint[] = [];
+  for (const c of CURVE_CONDITIONS) {
+    const mine = conditionCurves(c, seeds, CURVE_PHI_VARIANTS);
+    points.push(...mine);
+    if (svgDir !== undefined) {
+      const name = c.name === "jitter" ? "" : `-${c.name}`;
+      writeSvg(svgDir, `detection-vs-mistakes${name}.svg`, curvesSvg(mine, c.title));
+    }
+  }
+  const matched = matchCurves(points);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ curves: points })}\n`);
+    process.stdout.write(`${JSON.stringify({ curves: points, matched })}\n`);
     return EXIT.ok;
   }
-  const lines = points.map(
-    (p) =>
-      `| ${p.detector} | ${p.setting} | ${fmt(p.detectionMsMean)} | ${fmt(p.mistakesPerMemberHour, 1)} |`,
-  );
-  process.stdout.write(
-    `cohort bench detectors --curves: heavy log-normal jitter (median 20 ms, sigma 1.2), n = 8, seeds 1..${seeds}; heartbeat's deadline (ms) and phi's threshold swept (phi without acceptable pause)\n\n| detector | setting | mean T_D (ms) | mistakes /member·h |\n|---|---|---|---|\n${lines.join("\n")}\n`,
-  );
+  const out: string[] = [
+    `cohort bench detectors --curves: n = 8, seeds 1..${seeds} per point; heartbeat's deadline (ms) and phi's threshold swept (phi without acceptable pause; "phi" has the default 1000-sample window, "phi-w200" 200 samples); mean T_D over every observer of every seed's crash; mistakes counted from 10 s until the crash`,
+  ];
+  for (const c of CURVE_CONDITIONS) {
+    const mine = points.filter((p) => p.condition === c.name);
+    const spread = (p: CurvePoint) =>
+      p.phiDeadline === undefined
+        ? ""
+        : `${fmt(p.phiDeadline.meanMs)} (sd ${fmt(p.phiDeadline.sdMs)}, 5-95% ${fmt(p.phiDeadline.p5Ms)}-${fmt(p.phiDeadline.p95Ms)})`;
+    out.push(
+      `\n### ${c.description}\n\n| detector | setting | mean T_D (ms) | mistakes /member·h | mistakes | phi's deadline per link (ms) |\n|---|---|---|---|---|---|`,
+      ...mine.map(
+        (p) =>
+          `| ${p.detector} | ${p.setting} | ${fmt(p.detectionMsMean)} | ${fmt(p.mistakesPerMemberHour, 2)} | ${p.mistakes} | ${spread(p)} |`,
+      ),
+      "\nAt the same mean T_D (the deadline curve interpolated geometrically between its two neighbouring points; 0 when the longer one made none):\n\n| phi | threshold | mean T_D (ms) | phi mistakes /member·h | deadline mistakes /member·h | deadline ÷ phi |\n|---|---|---|---|---|---|",
+      ...matched
+        .filter((m) => m.condition === c.name)
+        .map(
+          (m) =>
+            `| ${m.detector} | ${m.threshold} | ${fmt(m.detectionMsMean)} | ${fmt(m.phiMistakesPerMemberHour, 2)} | ${m.deadlineMistakesPerMemberHour === undefined ? "-" : fmt(m.deadlineMistakesPerMemberHour, 2)} | ${ratio(m)} |`,
+        ),
+    );
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
   return EXIT.ok;
 }

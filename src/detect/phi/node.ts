@@ -102,6 +102,17 @@ export class PhiNode implements DetectorNode<HeartbeatMsg, HeartbeatTimer> {
     return phiNormal(elapsedMs, meanMs, sdMs);
   }
 
+  /**
+   * The silence (ms after `peer`'s last heartbeat) at which φ reaches the
+   * threshold, from the window as it is now: φ's deadline for that peer,
+   * which moves with the samples, where a fixed-deadline detector's never does.
+   */
+  suspectAfterMs(peer: NodeId): number {
+    const p = this.peers.get(peer);
+    assert(p !== undefined, () => `phi: n${peer} is not a peer of n${this.env.self}`);
+    return this.crossingMs(p.window);
+  }
+
   suspects(): NodeId[] {
     return [...this.peers.entries()]
       .filter(([, p]) => p.suspected)
