@@ -37,6 +37,8 @@ export interface RaftConfig {
   readonly snapshotEntries: number;
   /** InstallSnapshot carries at most this many key-value pairs per chunk (at most 4096). */
   readonly snapshotChunkPairs: number;
+  /** A learner is promoted to voter only once its log is at most this many entries behind the leader's. */
+  readonly learnerCatchUpEntries: number;
   /** The leader refuses new writes while this many entries are uncommitted. */
   readonly uncommittedEntriesMax: number;
   /** The leader refuses new reads while this many are waiting. */
@@ -61,6 +63,13 @@ export interface RaftConfig {
    * leader then serves stale reads, which the linearizability checker must catch.
    */
   readonly unsafeLeaderReads: boolean;
+  /**
+   * DELIBERATELY UNSAFE, for tests only: the leader starts a membership change
+   * while another is uncommitted, or before it committed an entry of its own
+   * term. Two configurations that differ by two servers may then both be in
+   * force, with majorities that do not overlap; the sweeps must catch it.
+   */
+  readonly unsafeConcurrentChanges: boolean;
 }
 
 /** The most key-value pairs one InstallSnapshot chunk may carry (what `validate` accepts). */
@@ -82,6 +91,7 @@ export const RAFT_DEFAULTS: RaftConfig = {
   clockDriftMax: 0.1,
   snapshotEntries: 1024,
   snapshotChunkPairs: 256,
+  learnerCatchUpEntries: 16,
   uncommittedEntriesMax: 4096,
   pendingReadsMax: 4096,
   sessionsMax: 1024,
@@ -90,6 +100,7 @@ export const RAFT_DEFAULTS: RaftConfig = {
   rangeLimitMax: 1000,
   unsafeCommitEarlierTerms: false,
   unsafeLeaderReads: false,
+  unsafeConcurrentChanges: false,
 };
 
 const POSITIVE_INTEGERS = [
@@ -103,6 +114,7 @@ const POSITIVE_INTEGERS = [
   "replicateStallTicks",
   "snapshotEntries",
   "snapshotChunkPairs",
+  "learnerCatchUpEntries",
   "uncommittedEntriesMax",
   "pendingReadsMax",
   "sessionsMax",
@@ -140,6 +152,7 @@ export function checkRaftConfig(config: RaftConfig): string | undefined {
     "leaseReads",
     "unsafeCommitEarlierTerms",
     "unsafeLeaderReads",
+    "unsafeConcurrentChanges",
   ] as const) {
     if (typeof config[field] !== "boolean") {
       return `${field}: expected a boolean, got ${String(config[field])}`;

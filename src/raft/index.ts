@@ -20,6 +20,20 @@ export {
 } from "./kv.js";
 export { entryBytes, RaftLog, type Recovered, type Snapshot } from "./log.js";
 export {
+  applyChange,
+  type ConfigCommand,
+  changeDone,
+  isConfigCommand,
+  type Membership,
+  type MembershipChange,
+  membershipChangeProblem,
+  membershipOf,
+  membershipProblem,
+  membersOf,
+  sameMembership,
+} from "./membership.js";
+export { MembershipLog } from "./membershipLog.js";
+export {
   type Entry,
   ERROR,
   isPeerMessage,

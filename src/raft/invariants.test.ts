@@ -23,6 +23,8 @@ function view(
     leader: null,
     commitIndex,
     appliedIndex: commitIndex,
+    membership: { voters: [1, 2, 3], learners: [] },
+    membershipIndex: 0,
     snapshotIndex: 0,
     snapshotTerm: 0,
     log,

@@ -1,6 +1,7 @@
 import { assert } from "../core/assert.js";
 import type { NodeId } from "../core/ids.js";
 import type { DurableStorage, StoredValue } from "../core/storage.js";
+import { type Membership, membershipProblem } from "./membership.js";
 import type { Entry } from "./messages.js";
 
 const HARD_STATE_KEY = "raft/hard";
@@ -22,6 +23,8 @@ export interface Snapshot {
   readonly index: number;
   readonly term: number;
   readonly state: StoredValue;
+  /** The configuration in force at `index` (absent in snapshots written before membership changes). */
+  readonly membership?: Membership;
 }
 
 /** What a node loaded from storage on (re)start. */
@@ -275,5 +278,10 @@ function isEntry(value: StoredValue | undefined): value is Entry & StoredValue {
 
 function isSnapshot(value: StoredValue | undefined): value is Snapshot & StoredValue {
   if (!isRecordValue(value)) return false;
-  return typeof value.index === "number" && typeof value.term === "number" && "state" in value;
+  return (
+    typeof value.index === "number" &&
+    typeof value.term === "number" &&
+    "state" in value &&
+    (value.membership === undefined || membershipProblem(value.membership, "") === undefined)
+  );
 }

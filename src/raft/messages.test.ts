@@ -48,8 +48,17 @@ describe("message validation", () => {
         pairs: [["k", "v"]],
         sessions: [[7, 2, { op: "put" }]],
         done: true,
+        membership: { voters: [1, 2, 3], learners: [4] },
       },
       { type: "installSnapshotOk", term: 3, lastIncludedIndex: 9, nextOffset: 256 },
+      { type: "membership", msgId: 4, change: { op: "promote", node: 5 } },
+      {
+        type: "membershipOk",
+        inReplyTo: 4,
+        index: 12,
+        membership: { voters: [0, 1, 5], learners: [3] },
+      },
+      append([{ term: 3, index: 5, data: { membership: { voters: [1, 2], learners: [4] } } }]),
       { type: "kv", msgId: 1, clientId: 7, seq: 1, op: { op: "get", key: "k" } },
       { type: "kvOk", inReplyTo: 1, result: { op: "get", value: null } },
       {
@@ -69,7 +78,7 @@ describe("message validation", () => {
       [42, "message: expected an object, got 42"],
       [
         { type: "vote" },
-        'type: expected one of preVote, preVoteOk, requestVote, requestVoteOk, appendEntries, appendEntriesOk, heartbeat, heartbeatOk, installSnapshot, installSnapshotOk, timeoutNow, kv, kvOk, error, got "vote"',
+        'type: expected one of preVote, preVoteOk, requestVote, requestVoteOk, appendEntries, appendEntriesOk, heartbeat, heartbeatOk, installSnapshot, installSnapshotOk, timeoutNow, kv, kvOk, membership, membershipOk, error, got "vote"',
       ],
       [
         { type: "preVote", term: -1, lastLogIndex: 0, lastLogTerm: 0 },
@@ -113,8 +122,42 @@ describe("message validation", () => {
           pairs: [["k", 5]],
           sessions: [],
           done: false,
+          membership: { voters: [1, 2, 3], learners: [] },
         },
         "chunk.data[0]: expected [key, value] strings, got an array of 2",
+      ],
+      [
+        { type: "membership", msgId: 1, change: { op: "join", node: 5 } },
+        'change.op: expected addLearner, promote or remove, got "join"',
+      ],
+      [
+        { type: "membership", msgId: 1, change: { op: "remove", node: -1 } },
+        "change.node: expected a node id, got -1",
+      ],
+      [
+        append([{ term: 3, index: 5, data: { membership: { voters: [2, 1], learners: [] } } }]),
+        "entries[0].data.membership.voters[1]: expected ids ascending without duplicates, got 1 after 2",
+      ],
+      [
+        append([{ term: 3, index: 5, data: { membership: { voters: [], learners: [4] } } }]),
+        "entries[0].data.membership.voters: expected at least one voter, got none",
+      ],
+      [
+        append([{ term: 3, index: 5, data: { membership: { voters: [1, 4], learners: [4] } } }]),
+        "entries[0].data.membership: n4 is both a voter and a learner",
+      ],
+      [
+        {
+          type: "installSnapshot",
+          term: 3,
+          lastIncludedIndex: 9,
+          lastIncludedTerm: 2,
+          offset: 0,
+          pairs: [],
+          sessions: [],
+          done: true,
+        },
+        "membership: expected an object, got nothing",
       ],
       [
         { type: "error", inReplyTo: 1, code: 11, text: "x", definite: true, leader: "n1" },

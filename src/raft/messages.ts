@@ -20,12 +20,24 @@ import {
   kvOpProblem,
   kvSnapshotProblem,
 } from "./kv.js";
+import {
+  type ConfigCommand,
+  isConfigCommand,
+  type Membership,
+  type MembershipChange,
+  membershipChangeProblem,
+  membershipProblem,
+} from "./membership.js";
 
-/** One log entry. `data` is null for the no-op a new leader appends to commit its term. */
+/**
+ * One log entry. `data` is null for the no-op a new leader appends to commit
+ * its term, a `ConfigCommand` for a membership change (in force as soon as it
+ * is appended), else a key-value command.
+ */
 export interface Entry {
   readonly term: number;
   readonly index: number;
-  readonly data: KvCommand | null;
+  readonly data: KvCommand | ConfigCommand | null;
 }
 
 /** Messages between Raft peers. Every one carries the sender's term. */
@@ -100,6 +112,8 @@ export type RaftPeerMessage =
       readonly pairs: KvSnapshot["data"];
       readonly sessions: KvSnapshot["sessions"];
       readonly done: boolean;
+      /** The configuration in force at `lastIncludedIndex` (thesis §4.4: the snapshot carries it). */
+      readonly membership: Membership;
     }
   | {
       readonly type: "installSnapshotOk";
@@ -118,8 +132,14 @@ export const ERROR = {
   notLeader: 11,
   /** The leader is at a bound (uncommitted entries, pending reads). Definite. */
   overloaded: 12,
-  /** The request is malformed or stale. Definite. */
+  /** The request is malformed or stale, or a membership change that does not apply. Definite. */
   malformed: 13,
+  /**
+   * A membership change cannot start yet: another is uncommitted, the leader
+   * has not committed an entry of its term, or the learner to promote has not
+   * caught up. Definite: nothing was done; retry later.
+   */
+  busy: 14,
 } as const;
 
 /** Messages between clients and the cluster, in Maelstrom's style (`msgId` / `inReplyTo`). */
@@ -132,6 +152,15 @@ export type RaftClientMessage =
       readonly op: KvOp;
     }
   | { readonly type: "kvOk"; readonly inReplyTo: number; readonly result: KvResult }
+  /** An administrator's single-server membership change, sent to the leader (others redirect). */
+  | { readonly type: "membership"; readonly msgId: number; readonly change: MembershipChange }
+  /** The change is committed: `membership` is the configuration it made, at log index `index`. */
+  | {
+      readonly type: "membershipOk";
+      readonly inReplyTo: number;
+      readonly membership: Membership;
+      readonly index: number;
+    }
   /** `definite` says the operation certainly did not happen; `leader` is the node believed to lead, or null. */
   | {
       readonly type: "error";
@@ -158,12 +187,12 @@ const PEER_TYPES = [
   "installSnapshotOk",
   "timeoutNow",
 ] as const;
-const CLIENT_TYPES = ["kv", "kvOk", "error"] as const;
+const CLIENT_TYPES = ["kv", "kvOk", "membership", "membershipOk", "error"] as const;
 const ALL_TYPES: readonly string[] = [...PEER_TYPES, ...CLIENT_TYPES];
 
 /** True when `msg` is one peers exchange (it carries a term). */
 export function isPeerMessage(msg: RaftMessage): msg is RaftPeerMessage {
-  return msg.type !== "kv" && msg.type !== "kvOk" && msg.type !== "error";
+  return !(CLIENT_TYPES as readonly string[]).includes(msg.type);
 }
 
 function entryProblem(value: unknown, limits: KvLimits, where: string): string | undefined {
@@ -172,7 +201,11 @@ function entryProblem(value: unknown, limits: KvLimits, where: string): string |
   return firstProblem(
     checkNat(value, "term") && `${where}.${checkNat(value, "term")}`,
     checkNat(value, "index") && `${where}.${checkNat(value, "index")}`,
-    data === null ? undefined : kvCommandProblem(data, limits, `${where}.data`),
+    data === null
+      ? undefined
+      : isConfigCommand(data)
+        ? membershipProblem(data.membership, `${where}.data.membership`)
+        : kvCommandProblem(data, limits, `${where}.data`),
   );
 }
 
@@ -255,6 +288,7 @@ function peerProblem(
           checkNat(msg, "offset"),
           checkBoolean(msg, "done"),
           chunk,
+          membershipProblem(msg.membership, "membership"),
         ) ?? kvSnapshotProblem({ data: msg.pairs, sessions: msg.sessions }, "chunk")
       );
     }
@@ -273,6 +307,14 @@ function clientProblem(msg: Record<string, unknown>, limits: KvLimits): string |
         checkNat(msg, "clientId"),
         checkNat(msg, "seq"),
         kvOpProblem(msg.op, limits),
+      );
+    case "membership":
+      return firstProblem(checkNat(msg, "msgId"), membershipChangeProblem(msg.change, "change"));
+    case "membershipOk":
+      return firstProblem(
+        checkNat(msg, "inReplyTo"),
+        checkNat(msg, "index"),
+        membershipProblem(msg.membership, "membership"),
       );
     case "kvOk":
       return firstProblem(

@@ -4,6 +4,8 @@ import type { NodeId } from "../core/ids.js";
 import type { ProtocolNode } from "../core/protocol.js";
 import type { KvSnapshot } from "./kv.js";
 import { RaftLog } from "./log.js";
+import { membershipOf } from "./membership.js";
+import { MembershipLog } from "./membershipLog.js";
 import { isPeerMessage, type RaftMessage, type RaftPeerMessage } from "./messages.js";
 import { RaftStateMachine } from "./nodeApply.js";
 import type { RaftTimer } from "./nodeCore.js";
@@ -25,22 +27,26 @@ export class RaftNode extends RaftStateMachine implements ProtocolNode<RaftMessa
   start(env: Env<RaftMessage, RaftTimer>, recovered: boolean): void {
     assert(env.self === this.id, () => `raft: node ${this.id} started with env of ${env.self}`);
     const members = this.members ?? env.cluster;
-    assert(members.includes(this.id), () => `raft: n${this.id} is not in its cluster`);
     this.env = env;
     const voters = members.filter((p) => !this.learners.includes(p));
     assert(voters.length > 0, "raft: a cluster of learners only");
-    this.isLearner = this.learners.includes(this.id);
-    this.peers = members.filter((p) => p !== this.id);
-    this.voters = voters.filter((p) => p !== this.id);
-    this.quorum = Math.floor(voters.length / 2) + 1;
+    const initial = membershipOf(voters, this.learners);
     this.log = new RaftLog(env.storage);
     const loaded = this.log.load();
     this.term = loaded.term;
     this.vote = loaded.vote;
+    this.membership = new MembershipLog(initial);
     if (loaded.snapshot !== undefined) {
       // A snapshot holds only committed state: it is where commit and apply restart.
       this.restoreState(loaded.snapshot.state as unknown as KvSnapshot, loaded.snapshot.index);
     }
+    // The configuration in force: the latest in the log, else the snapshot's, else the initial one.
+    this.membership.rebuild(
+      loaded.snapshot?.membership ?? initial,
+      this.log.snapshotIndex(),
+      this.log.view(),
+    );
+    this.useMembership();
     if (recovered || loaded.entriesDropped > 0) {
       env.log.info("raft: recovered", {
         term: this.term,
@@ -60,16 +66,19 @@ export class RaftNode extends RaftStateMachine implements ProtocolNode<RaftMessa
     this.env.setTimer(this.config.tickMs, "tick");
     if (this.role === "leader") this.tickLeader();
     else this.tickElection();
+    this.stepDownIfRemoved();
     this.flush();
   }
 
   onMessage(from: NodeId, msg: RaftMessage): void {
     this.observeClock();
     if (isPeerMessage(msg)) {
-      if (this.peers.includes(from)) this.stepPeer(from, msg);
+      // Not only from members: a leader that is removing itself, or one adding this server, is not in its configuration.
+      if (from !== this.id) this.stepPeer(from, msg);
     } else {
       this.stepClient(from, msg);
     }
+    this.stepDownIfRemoved();
     this.flush();
   }
 

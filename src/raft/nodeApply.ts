@@ -1,20 +1,27 @@
 import type { NodeId } from "../core/ids.js";
 import { isReadOp } from "./kv.js";
+import { isConfigCommand } from "./membership.js";
 import { ERROR, type RaftClientMessage } from "./messages.js";
-import { RaftReads } from "./nodeReads.js";
+import { RaftMembership } from "./nodeMembership.js";
 
 /**
  * The key-value state machine behind the log: applying committed entries and
  * answering their writers, taking client requests, and failing what is
- * pending when leadership is lost.
+ * pending when leadership is lost. Administrators' membership changes are
+ * routed to the layer below.
  */
-export abstract class RaftStateMachine extends RaftReads {
+export abstract class RaftStateMachine extends RaftMembership {
   protected applyCommitted(): void {
     while (this.appliedIndex < this.commitIndex) {
       const entry = this.log.entry(this.appliedIndex + 1);
       this.appliedIndex = entry.index;
-      if (entry.data === null) continue;
-      const outcome = this.kv.apply(entry.data);
+      const data = entry.data;
+      if (data === null) continue;
+      if (isConfigCommand(data)) {
+        this.changeApplied({ ...entry, data });
+        continue;
+      }
+      const outcome = this.kv.apply(data);
       const waiter = this.pendingWrites.get(entry.index);
       if (waiter === undefined) continue;
       this.pendingWrites.delete(entry.index);
@@ -37,6 +44,12 @@ export abstract class RaftStateMachine extends RaftReads {
   }
 
   protected stepClient(from: NodeId, msg: RaftClientMessage): void {
+    if (msg.type === "membership") {
+      if (this.role !== "leader")
+        this.replyError(from, msg.msgId, ERROR.notLeader, "not the leader", true);
+      else this.proposeChange(from, msg.msgId, msg.change);
+      return;
+    }
     if (msg.type !== "kv") return;
     if (this.role !== "leader") {
       this.replyError(from, msg.msgId, ERROR.notLeader, "not the leader", true);
@@ -80,5 +93,6 @@ export abstract class RaftStateMachine extends RaftReads {
     for (const read of this.pendingReads)
       this.replyError(read.from, read.msgId, ERROR.notLeader, why, true);
     this.pendingReads = [];
+    this.abortChanges(why);
   }
 }

@@ -4,8 +4,10 @@ import type { NodeId } from "../core/ids.js";
 import type { RaftConfig } from "./config.js";
 import { type KvOp, KvStateMachine } from "./kv.js";
 import type { RaftLog } from "./log.js";
+import { type Membership, membersOf } from "./membership.js";
+import type { MembershipLog } from "./membershipLog.js";
 import type { Entry, RaftMessage } from "./messages.js";
-import type { Progress } from "./progress.js";
+import { Progress } from "./progress.js";
 import { SnapshotAssembler } from "./snapshotAssembler.js";
 
 /** The only timer a Raft node sets: its clock's tick. */
@@ -29,6 +31,10 @@ export interface RaftView {
   readonly snapshotTerm: number;
   /** The entries after the snapshot: `log[i].index === snapshotIndex + i + 1`. */
   readonly log: readonly Entry[];
+  /** The configuration in force: the latest in the log (committed or not), else the snapshot's, else the initial one. */
+  readonly membership: Membership;
+  /** The index of the entry that made it (the snapshot's index, or 0 for the initial one, when none in the log). */
+  readonly membershipIndex: number;
 }
 
 /** A write waiting for its entry to commit. */
@@ -61,11 +67,15 @@ export type Outbound = { readonly to: NodeId; readonly msg: RaftMessage };
 export abstract class RaftCore {
   protected env!: Env<RaftMessage, RaftTimer>;
   protected log!: RaftLog;
-  /** Every other server: those the leader replicates to. */
+  /** The configurations in the log; the latest is in force (thesis §4.1). */
+  protected membership!: MembershipLog;
+  /** Every other server of the configuration in force: those the leader replicates to. */
   protected peers: NodeId[] = [];
   /** The other servers that vote. */
   protected voters: NodeId[] = [];
-  protected isLearner = false;
+  /** True when this server votes in the configuration in force: only then it campaigns and counts itself. */
+  protected selfVoter = false;
+  /** A majority of the voters of the configuration in force. */
   protected quorum = 1;
   protected term = 0;
   protected vote: NodeId | null = null;
@@ -80,6 +90,8 @@ export abstract class RaftCore {
   protected readonly progress = new Map<NodeId, Progress>();
   protected readonly outbox: Outbound[] = [];
   protected readonly pendingWrites = new Map<number, PendingWrite>();
+  /** Membership changes waiting for their configuration entry to commit, by index. */
+  protected readonly pendingChanges = new Map<number, PendingWrite>();
   protected pendingReads: PendingRead[] = [];
   protected readSeq = 0;
   /** Leadership transfer in progress: the target, and leader ticks since it began. */
@@ -94,10 +106,13 @@ export abstract class RaftCore {
   protected readonly kv: KvStateMachine;
 
   /**
-   * `members` are the servers; by default the host's whole cluster
-   * (`env.cluster`). Pass them when the host also runs clients as nodes.
-   * `learners` (a subset of them) receive the log and apply it but never
-   * vote, never campaign and never count toward a quorum.
+   * `members` are the servers of the initial configuration; by default the
+   * host's whole cluster (`env.cluster`). Pass them when the host also runs
+   * clients as nodes. `learners` (a subset of them) receive the log and apply
+   * it but never campaign and never count toward a quorum. A node outside
+   * `members` starts as a spare: it never campaigns, and waits for a leader
+   * to add it through a membership change. Every server must be built with
+   * the same initial configuration; later ones come from the log.
    */
   constructor(
     readonly id: NodeId,
@@ -121,6 +136,8 @@ export abstract class RaftCore {
       snapshotIndex: this.log.snapshotIndex(),
       snapshotTerm: this.log.snapshotTerm(),
       log: this.log.view(),
+      membership: this.membership.current(),
+      membershipIndex: this.membership.currentIndex(),
     };
   }
 
@@ -178,6 +195,54 @@ export abstract class RaftCore {
       for (const pr of this.progress.values()) pr.leaseAckAt = Number.NEGATIVE_INFINITY;
     }
     this.clockSeenMs = now;
+  }
+
+  /** Appends `entry` to the log; a configuration entry takes effect at once (thesis §4.1). */
+  protected appendEntry(entry: Entry): void {
+    this.log.append(entry);
+    if (this.membership.appended(entry)) this.useMembership();
+  }
+
+  /** Cuts the log from `index` on; a configuration cut away gives way to the one before it. */
+  protected truncateLog(index: number): void {
+    this.log.truncateFrom(index);
+    if (this.membership.truncatedFrom(index)) this.useMembership();
+  }
+
+  /** A leader's fresh view of a follower: nothing known to match, probe from the end of the log. */
+  protected newProgress(voter: boolean): Progress {
+    const pr = new Progress(
+      this.log.lastIndex() + 1,
+      this.config.inflightCountMax,
+      this.config.inflightBytesMax,
+    );
+    pr.recentActive = true;
+    pr.voter = voter;
+    return pr;
+  }
+
+  /**
+   * Puts the configuration in force to use: peers, voters, quorum, whether
+   * this server votes; a leader starts replicating to added servers and stops
+   * for removed ones.
+   */
+  protected useMembership(): void {
+    const m = this.membership.current();
+    this.peers = membersOf(m).filter((p) => p !== this.id);
+    this.voters = m.voters.filter((p) => p !== this.id);
+    this.selfVoter = m.voters.includes(this.id);
+    this.quorum = Math.floor(m.voters.length / 2) + 1;
+    if (this.role !== "leader") return;
+    for (const peer of [...this.progress.keys()]) {
+      if (!this.peers.includes(peer)) this.progress.delete(peer);
+    }
+    for (const peer of this.peers) {
+      const voter = this.voters.includes(peer);
+      const pr = this.progress.get(peer);
+      if (pr === undefined) this.progress.set(peer, this.newProgress(voter));
+      else pr.voter = voter;
+    }
+    if (this.transferee !== null && !this.voters.includes(this.transferee)) this.transferee = null;
   }
 
   protected replyError(

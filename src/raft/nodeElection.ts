@@ -47,15 +47,16 @@ export abstract class RaftElection extends RaftCore {
 
   protected tickElection(): void {
     this.electionElapsed++;
-    if (this.isLearner) return;
+    if (!this.selfVoter) return;
     if (this.electionElapsed >= this.electionTimeoutTicks) {
       this.electionElapsed = 0;
       this.hup(false);
     }
   }
 
+  /** Campaigns, unless this server does not vote in the configuration in force (a learner, a spare, a removed server). */
   protected hup(transfer: boolean): void {
-    if (this.isLearner) return;
+    if (!this.selfVoter) return;
     if (this.config.preVote && !transfer) {
       this.becomePreCandidate();
       this.requestVotes("preVote", this.term + 1, false);
@@ -103,11 +104,14 @@ export abstract class RaftElection extends RaftCore {
     msg: Extract<RaftPeerMessage, { type: "preVote" | "requestVote" }>,
   ): void {
     const pre = msg.type === "preVote";
+    // Any server answers, whatever its own configuration (thesis §4.2.3): only a
+    // candidate whose configuration makes it a voter asks, and one it does not
+    // yet know promoted it (a learner whose promotion entry has not arrived)
+    // must answer, or that configuration could never elect a leader.
     const canVote =
-      !this.isLearner &&
-      (this.vote === from ||
-        (this.vote === null && this.leader === null) ||
-        (pre && msg.term > this.term));
+      this.vote === from ||
+      (this.vote === null && this.leader === null) ||
+      (pre && msg.term > this.term);
     const reply = pre ? "preVoteOk" : "requestVoteOk";
     if (canVote && this.logUpToDate(msg.lastLogIndex, msg.lastLogTerm)) {
       this.send(from, { type: reply, term: msg.term, granted: true });
@@ -150,7 +154,8 @@ export abstract class RaftElection extends RaftCore {
       case "preVoteOk":
       case "requestVoteOk": {
         const mine = this.role === "preCandidate" ? "preVoteOk" : "requestVoteOk";
-        if (msg.type !== mine) return;
+        // Only voters of this configuration count: a learner's or a stranger's grant is no vote.
+        if (msg.type !== mine || !this.voters.includes(from)) return;
         this.votes.set(from, msg.granted);
         const outcome = this.tally();
         if (outcome === "won") this.winPhase();

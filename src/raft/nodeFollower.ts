@@ -76,9 +76,9 @@ export abstract class RaftFollower extends RaftReplication {
           entry.index > this.commitIndex,
           () => `raft: would truncate committed entry ${entry.index} (commit ${this.commitIndex})`,
         );
-        this.log.truncateFrom(entry.index);
+        this.truncateLog(entry.index);
       }
-      this.log.append(entry);
+      this.appendEntry(entry);
     }
     const lastNew = msg.prevLogIndex + msg.entries.length;
     this.commitTo(Math.min(msg.leaderCommit, lastNew));

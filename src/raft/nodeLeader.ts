@@ -1,9 +1,8 @@
 import { assert, assertNever } from "../core/assert.js";
 import type { NodeId } from "../core/ids.js";
-import type { KvCommand } from "./kv.js";
-import type { RaftMessage, RaftPeerMessage } from "./messages.js";
+import type { Entry, RaftMessage, RaftPeerMessage } from "./messages.js";
 import { RaftElection } from "./nodeElection.js";
-import { Progress } from "./progress.js";
+import type { Progress } from "./progress.js";
 import { quorumValue } from "./quorum.js";
 
 /**
@@ -53,16 +52,8 @@ export abstract class RaftReplication extends RaftElection {
     assert(this.role === "candidate", () => `raft: became leader from ${this.role}`);
     this.resetRole("leader");
     this.leader = this.id;
-    for (const peer of this.peers) {
-      const pr = new Progress(
-        this.log.lastIndex() + 1,
-        this.config.inflightCountMax,
-        this.config.inflightBytesMax,
-      );
-      pr.recentActive = true;
-      pr.voter = this.voters.includes(peer);
-      this.progress.set(peer, pr);
-    }
+    for (const peer of this.peers)
+      this.progress.set(peer, this.newProgress(this.voters.includes(peer)));
     // A leader commits nothing of earlier terms until it commits an entry of its own (§5.4.2, §8).
     this.appendLocal(null);
     this.announce();
@@ -95,7 +86,7 @@ export abstract class RaftReplication extends RaftElection {
 
   /** Check-quorum: true when a quorum (this leader included) was heard from since the last round; resets the round. */
   protected quorumActive(): boolean {
-    let active = 1;
+    let active = this.selfVoter ? 1 : 0;
     for (const pr of this.progress.values()) {
       if (pr.recentActive && pr.voter) active++;
       pr.recentActive = false;
@@ -121,9 +112,9 @@ export abstract class RaftReplication extends RaftElection {
     }
   }
 
-  protected appendLocal(data: KvCommand | null): number {
+  protected appendLocal(data: Entry["data"]): number {
     const index = this.log.lastIndex() + 1;
-    this.log.append({ term: this.term, index, data });
+    this.appendEntry({ term: this.term, index, data });
     return index;
   }
 
@@ -242,7 +233,8 @@ export abstract class RaftReplication extends RaftElection {
 
   /** Commits the highest index a quorum holds — only if it is of the current term (§5.4.2). */
   protected maybeCommit(): void {
-    const matches = [this.log.lastIndex()];
+    // A leader removing itself manages the cluster without counting itself (thesis §4.2.2).
+    const matches = this.selfVoter ? [this.log.lastIndex()] : [];
     for (const pr of this.progress.values()) if (pr.voter) matches.push(pr.match);
     const candidate = quorumValue(matches, this.quorum);
     if (candidate <= this.commitIndex) return;

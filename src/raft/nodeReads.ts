@@ -62,7 +62,7 @@ export abstract class RaftReads extends RaftSnapshots {
   }
 
   protected confirmedRound(seq: number): boolean {
-    let acks = 1;
+    let acks = this.selfVoter ? 1 : 0;
     for (const pr of this.progress.values()) if (pr.voter && pr.readSeqAcked >= seq) acks++;
     return acks >= this.quorum;
   }
@@ -76,7 +76,7 @@ export abstract class RaftReads extends RaftSnapshots {
    */
   protected leaseHolds(): boolean {
     if (!this.config.leaseReads || this.leaseRevoked || this.role !== "leader") return false;
-    const acks = [this.clockSeenMs];
+    const acks = this.selfVoter ? [this.clockSeenMs] : [];
     for (const pr of this.progress.values()) if (pr.voter) acks.push(pr.leaseAckAt);
     return this.env.now() < quorumValue(acks, this.quorum) + leaseDurationMs(this.config);
   }

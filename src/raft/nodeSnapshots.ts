@@ -42,8 +42,12 @@ export abstract class RaftSnapshots extends RaftFollower {
       index,
       term: msg.lastIncludedTerm,
       state: state as unknown as StoredValue,
+      membership: msg.membership,
     });
     this.restoreState(state, index);
+    // The snapshot carries the configuration at its index (thesis §4.4); later entries may change it.
+    this.membership.rebuild(msg.membership, index, this.log.view());
+    this.useMembership();
     this.ackAppend(from, this.commitIndex);
   }
 
@@ -64,7 +68,9 @@ export abstract class RaftSnapshots extends RaftFollower {
     const applied = this.appliedIndex;
     if (applied - this.log.snapshotIndex() < this.config.snapshotEntries) return;
     const state = this.kv.snapshot() as unknown as StoredValue;
-    this.log.installSnapshot({ index: applied, term: this.log.term(applied), state });
+    const membership = this.membership.at(applied);
+    this.log.installSnapshot({ index: applied, term: this.log.term(applied), state, membership });
+    this.membership.rebuild(membership, applied, this.log.view());
   }
 
   /** The follower needs entries compacted away: send the snapshot, one at a time (probe state). */
@@ -92,6 +98,7 @@ export abstract class RaftSnapshots extends RaftFollower {
       pairs,
       sessions: done ? state.sessions : [],
       done,
+      membership: this.membership.at(snapshot.index),
     });
     pr.sentProbe();
     return false;

@@ -58,6 +58,7 @@ describe("the snapshot chunk assembler", () => {
     pairs,
     sessions: done ? [[7, 1, { op: "put" as const }] as const] : [],
     done,
+    membership: { voters: [1, 2, 3], learners: [] },
   });
 
   it("joins chunks in order and hands back the whole state with the last", () => {

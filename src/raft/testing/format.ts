@@ -1,8 +1,20 @@
 import { assertNever } from "../../core/assert.js";
+import { isConfigCommand, type Membership } from "../membership.js";
 import type { Entry, RaftMessage } from "../messages.js";
 
+/** A configuration as `voters=1,2,3 learners=4`. */
+export function formatMembership(m: Membership): string {
+  return `voters=${m.voters.join(",")} learners=${m.learners.join(",")}`;
+}
+
+function entryData(data: Entry["data"]): string {
+  if (data === null) return "";
+  if (isConfigCommand(data)) return ` config(${formatMembership(data.membership)})`;
+  return ` ${data.op.op}`;
+}
+
 function entries(list: readonly Entry[]): string {
-  return `[${list.map((e) => `${e.index}/${e.term}${e.data === null ? "" : ` ${e.data.op.op}`}`).join(", ")}]`;
+  return `[${list.map((e) => `${e.index}/${e.term}${entryData(e.data)}`).join(", ")}]`;
 }
 
 /** One message as one short line for traces and golden files. */
@@ -34,6 +46,10 @@ export function formatMessage(msg: RaftMessage): string {
       return `kv msgId=${msg.msgId} client=${msg.clientId} seq=${msg.seq} ${JSON.stringify(msg.op)}`;
     case "kvOk":
       return `kvOk inReplyTo=${msg.inReplyTo} ${JSON.stringify(msg.result)}`;
+    case "membership":
+      return `membership msgId=${msg.msgId} ${msg.change.op} n${msg.change.node}`;
+    case "membershipOk":
+      return `membershipOk inReplyTo=${msg.inReplyTo} index=${msg.index} ${formatMembership(msg.membership)}`;
     case "error":
       return `error inReplyTo=${msg.inReplyTo} code=${msg.code} definite=${msg.definite} leader=${msg.leader === null ? "none" : `n${msg.leader}`} "${msg.text}"`;
     default:

@@ -45,6 +45,8 @@ export interface TestNetOptions {
   readonly configOf?: (id: NodeId) => Partial<RaftConfig>;
   /** Ids (among `ids`) that are learners: they replicate but never vote. */
   readonly learners?: readonly NodeId[];
+  /** The initial configuration's servers (default: every id); the others start as spares, to be added by membership changes. */
+  readonly members?: readonly NodeId[];
   readonly seed?: number;
   /** Record a human-readable trace (golden files, failure reports). */
   readonly trace?: boolean;
@@ -87,7 +89,8 @@ export class TestNet {
     this.seed = options.seed ?? 1;
     for (const id of this.ids) {
       const config = { ...this.config, ...options.configOf?.(id) };
-      this.addSlot(id, () => new RaftNode(id, config, this.ids, options.learners ?? []));
+      const members = options.members ?? this.ids;
+      this.addSlot(id, () => new RaftNode(id, config, members, options.learners ?? []));
     }
   }
 
