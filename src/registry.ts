@@ -25,6 +25,7 @@ import {
 } from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
+import { raftLoadProtocol } from "./raft/loadProtocol.js";
 
 /**
  * Every protocol that `cohort start` and the real host can run, by name.
@@ -39,6 +40,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   timeoutFreeProtocol,
   fuseProtocol,
   raftProtocol,
+  raftLoadProtocol,
   antiEntropyProtocol,
   rumorProtocol,
   bestEffortBroadcastProtocol,
