@@ -44,14 +44,22 @@ describe("elect-ring", () => {
     expect(ringProtocol.checkConfig({ ...RING_DEFAULTS, roundTimeoutMs: 0 })).toBe(
       "roundTimeoutMs: expected an integer in [1, 3600000], got 0",
     );
-    const v = ringProtocol.validate;
-    expect(v({ type: "ring-elect", initiator: 1, epoch: 2, live: [1, 2] })).toBeUndefined();
-    expect(v({ type: "ring-elect", initiator: 1, epoch: 2, live: [1, -2] })).toBe(
-      "live[1]: expected a node id, got -2",
+    expect(ringProtocol.checkConfig({ ...RING_DEFAULTS, roundPerMemberMs: -1 })).toBe(
+      "roundPerMemberMs: expected an integer in [0, 60000], got -1",
     );
-    expect(v({ type: "ring-leader", initiator: 1, leader: 3, epoch: 2 })).toBe(
+    const v = ringProtocol.validate;
+    const elect = { type: "ring-elect", initiator: 1, round: 7, epoch: 2 };
+    expect(v({ ...elect, live: [1, 2] })).toBeUndefined();
+    expect(v({ ...elect, live: [1, -2] })).toBe("live[1]: expected a node id, got -2");
+    expect(v({ type: "ring-elect", initiator: 1, epoch: 2, live: [1] })).toBe(
+      "round: expected a non-negative integer, got nothing",
+    );
+    expect(v({ type: "ring-leader", initiator: 1, round: 7, leader: 3, epoch: 2 })).toBe(
       "hops: expected a non-negative integer, got nothing",
     );
+    const ack = { type: "ring-ack", initiator: 1, round: 7, epoch: 2 };
+    expect(v({ ...ack, kind: "leader" })).toBeUndefined();
+    expect(v({ ...ack, kind: "vote" })).toBe('kind: expected "elect" or "leader", got "vote"');
   });
 });
 
@@ -86,10 +94,24 @@ describe("elect-ring against bad input", () => {
       false,
     );
     const before = emitted.length;
-    node.onMessage(1, { type: "ring-elect", initiator: 0, epoch: 1, live: [0, 1, 9999] });
-    node.onMessage(1, { type: "ring-leader", initiator: 1, leader: 9999, epoch: 50, hops: 0 });
+    node.onMessage(1, { type: "ring-elect", initiator: 0, round: 1, epoch: 1, live: [0, 1, 9999] });
+    node.onMessage(1, {
+      type: "ring-leader",
+      initiator: 1,
+      round: 1,
+      leader: 9999,
+      epoch: 50,
+      hops: 0,
+    });
     // and a message from a sender outside the cluster
-    node.onMessage(7, { type: "ring-leader", initiator: 7, leader: 2, epoch: 50, hops: 0 });
+    node.onMessage(7, {
+      type: "ring-leader",
+      initiator: 7,
+      round: 1,
+      leader: 2,
+      epoch: 50,
+      hops: 0,
+    });
     expect(emitted.slice(before)).toEqual([]);
     expect(warned).toHaveLength(3);
   });
