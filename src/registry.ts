@@ -5,6 +5,7 @@ import {
   reliableBroadcastProtocol,
   snapshotBankProtocol,
   totalBroadcastProtocol,
+  totalElectBroadcastProtocol,
 } from "./broadcast/index.js";
 import type { AnyProtocol } from "./core/protocol.js";
 import {
@@ -48,6 +49,7 @@ export const PROTOCOLS: readonly AnyProtocol[] = [
   fifoBroadcastProtocol,
   causalBroadcastProtocol,
   totalBroadcastProtocol,
+  totalElectBroadcastProtocol,
   snapshotBankProtocol,
   bullyProtocol,
   ringProtocol,

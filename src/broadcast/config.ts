@@ -1,7 +1,19 @@
 import { describeValue } from "../core/index.js";
+import { BULLY_DEFAULTS, type BullyConfig, checkBullyConfig } from "../elect/index.js";
 
-/** The broadcast abstractions, weakest first. */
-export const BROADCAST_VARIANTS = ["best-effort", "reliable", "fifo", "causal", "total"] as const;
+/**
+ * The broadcast abstractions, weakest first. `total` orders by a fixed
+ * sequencer (failover on fail-stop notices only), `total-elect` by an
+ * elected sequencer behind a majority (`ElectedOrder`).
+ */
+export const BROADCAST_VARIANTS = [
+  "best-effort",
+  "reliable",
+  "fifo",
+  "causal",
+  "total",
+  "total-elect",
+] as const;
 
 /** One broadcast abstraction. */
 export type BroadcastVariant = (typeof BROADCAST_VARIANTS)[number];
@@ -17,15 +29,31 @@ export interface BroadcastConfig {
   readonly workEveryMs: number;
   /** Scripted load stops once the node's clock reads this. */
   readonly workUntilMs: number;
+  /**
+   * Reliable, FIFO, causal: every this many ms a node tells its peers how far
+   * it delivered, and drops what every node has delivered (0 = keep all).
+   */
+  readonly gcEveryMs: number;
+  /**
+   * Reliable, FIFO, causal: a node restarted after a crash rejoins (it keeps
+   * its sequence counter and delivered counts in storage, synced before use)
+   * instead of staying out.
+   */
+  readonly rejoin: boolean;
+  /** `total-elect`: the bully election (and its heartbeat detector) that names the sequencer. */
+  readonly election: BullyConfig;
 }
 
-/** Reliable broadcast, resending every 100 ms, no scripted load. */
+/** Reliable broadcast, resending every 100 ms, no scripted load, stability GC every 500 ms, rejoin after a crash. */
 export const BROADCAST_DEFAULTS: BroadcastConfig = {
   variant: "reliable",
   resendMs: 100,
   sequencer: 0,
   workEveryMs: 0,
   workUntilMs: 0,
+  gcEveryMs: 500,
+  rejoin: true,
+  election: BULLY_DEFAULTS,
 };
 
 /** The first problem of a configuration as `field: expected …, got …`, or undefined. */
@@ -46,5 +74,15 @@ export function checkBroadcastConfig(c: BroadcastConfig): string | undefined {
   if (!nonNegative(c.workUntilMs)) {
     return `workUntilMs: expected a number >= 0, got ${describeValue(c.workUntilMs)}`;
   }
-  return undefined;
+  if (!nonNegative(c.gcEveryMs)) {
+    return `gcEveryMs: expected a number >= 0, got ${describeValue(c.gcEveryMs)}`;
+  }
+  if (typeof c.rejoin !== "boolean") {
+    return `rejoin: expected true or false, got ${describeValue(c.rejoin)}`;
+  }
+  if (typeof c.election !== "object" || c.election === null) {
+    return `election: expected bully settings, got ${describeValue(c.election)}`;
+  }
+  const election = checkBullyConfig(c.election);
+  return election === undefined ? undefined : `election.${election}`;
 }

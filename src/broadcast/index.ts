@@ -1,15 +1,22 @@
 export type { BroadcastConfig, BroadcastVariant } from "./config.js";
 export { BROADCAST_DEFAULTS, BROADCAST_VARIANTS, checkBroadcastConfig } from "./config.js";
+export { DeliveredSet } from "./delivered-set.js";
+export type { ElectedOrderMessage, ElectMessage } from "./elected-messages.js";
+export { validateElectedOrder } from "./elected-messages.js";
+export { ElectedBroadcastNode } from "./elected-node.js";
+export type { ElectedOrderHost } from "./elected-order.js";
+export { APPEND_WINDOW, ElectedOrder, RETRY_TICKS } from "./elected-order.js";
 export type {
   AckMessage,
   BroadcastMessage,
   DataMessage,
   OrderMessage,
   Packet,
+  ProgressMessage,
 } from "./messages.js";
-export { BODY_LENGTH_MAX, messageId, packetKey, validateBroadcast } from "./messages.js";
+export { BODY_LENGTH_MAX, isPacket, messageId, packetKey, validateBroadcast } from "./messages.js";
 export type { BroadcastTimer } from "./node.js";
-export { BroadcastNode } from "./node.js";
+export { BroadcastNode, REJOIN_VARIANTS } from "./node.js";
 export type { BroadcastJudgement, BroadcastOrdering, TracedEvent } from "./properties.js";
 export { judgeBroadcast } from "./properties.js";
 export type { BroadcastProtocol } from "./protocol.js";
@@ -20,6 +27,7 @@ export {
   reliableBroadcastProtocol,
   snapshotBankProtocol,
   totalBroadcastProtocol,
+  totalElectBroadcastProtocol,
 } from "./protocol.js";
 export type { SnapshotConfig, SnapshotTimer } from "./snapshot.js";
 export { checkSnapshotConfig, SNAPSHOT_DEFAULTS, SnapshotBankNode } from "./snapshot.js";

@@ -16,10 +16,36 @@ describe("validateBroadcast", () => {
     expect(validateBroadcast({ type: "ack", key: "o7.1" })).toBeUndefined();
   });
 
+  it("checks progress reports and the elected sequencer's messages, entries included", () => {
+    expect(validateBroadcast({ type: "progress", incarnation: 0, prefix: [1, 2] })).toBeUndefined();
+    expect(validateBroadcast({ type: "progress", incarnation: -1, prefix: [] })).toMatch(
+      /^incarnation: expected/,
+    );
+    expect(validateBroadcast({ type: "prepare", ballot: 3, commit: 0 })).toBeUndefined();
+    const entry = { type: "data", origin: 0, seq: 1, body: "a", vc: [] };
+    expect(
+      validateBroadcast({ type: "append", ballot: 3, from: 0, entries: [entry], commit: 1 }),
+    ).toBeUndefined();
+    expect(
+      validateBroadcast({
+        type: "append",
+        ballot: 3,
+        from: 0,
+        entries: [{ ...entry, seq: 0 }],
+        commit: 1,
+      }),
+    ).toBe("entries item: seq: expected at least 1, got 0");
+    expect(validateBroadcast({ type: "accepted", ballot: 1 })).toMatch(/^length: expected/);
+    expect(validateBroadcast({ type: "elect", msg: { type: "coordinator", epoch: 2 } })).toBe(
+      undefined,
+    );
+    expect(validateBroadcast({ type: "elect", msg: { type: "nope" } })).toMatch(/^msg: type:/);
+  });
+
   it("names the field, the expectation and what came", () => {
     expect(validateBroadcast(null)).toBe("message: expected an object, got null");
     expect(validateBroadcast({ type: "gossip" })).toBe(
-      'type: expected one of data, order, ack, epoch, flush, flushed, got "gossip"',
+      'type: expected one of data, order, ack, epoch, flush, flushed, progress, elect, prepare, promise, reject, append, accepted, got "gossip"',
     );
     expect(
       validateBroadcast({

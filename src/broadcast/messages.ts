@@ -6,6 +6,12 @@ import {
   firstProblem,
   isRecord,
 } from "../core/index.js";
+import {
+  ELECTED_ORDER_TYPES,
+  type ElectedOrderMessage,
+  type ElectMessage,
+  validateElectedOrder,
+} from "./elected-messages.js";
 
 /** Longest body a broadcast may carry (UTF-16 code units). */
 export const BODY_LENGTH_MAX = 4_096;
@@ -69,11 +75,35 @@ export interface FlushedMessage {
   readonly data: readonly DataMessage[];
 }
 
+/**
+ * A node's periodic report (reliable, FIFO, causal): it has delivered every
+ * message of origin o up to `prefix[o]` (durably, when it rejoins after
+ * crashes), and has restarted `incarnation` times. Peers drop what every node
+ * delivered, and resend to a node whose incarnation grew what it lacks.
+ */
+export interface ProgressMessage {
+  readonly type: "progress";
+  readonly incarnation: number;
+  readonly prefix: readonly number[];
+}
+
 /** A packet the dissemination layer spreads: an application message, a sequencer decision, an epoch's opening. */
 export type Packet = DataMessage | OrderMessage | EpochMessage;
 
 /** Every message of the broadcast protocols. */
-export type BroadcastMessage = Packet | AckMessage | FlushMessage | FlushedMessage;
+export type BroadcastMessage =
+  | Packet
+  | AckMessage
+  | FlushMessage
+  | FlushedMessage
+  | ProgressMessage
+  | ElectedOrderMessage
+  | ElectMessage;
+
+/** Whether `m` is a packet of the dissemination layer. */
+export function isPacket(m: BroadcastMessage): m is Packet {
+  return m.type === "data" || m.type === "order" || m.type === "epoch";
+}
 
 /** The name of a packet, unique over a run: `d<origin>.<seq>`, `o<epoch>.<rank>` or `e<epoch>`. */
 export function packetKey(p: Packet): string {
@@ -102,9 +132,31 @@ const isNat = (v: unknown): boolean => typeof v === "number" && Number.isSafeInt
  * `BroadcastMessage` (`field: expected …, got …`), or undefined.
  */
 export function validateBroadcast(msg: unknown): string | undefined {
-  const tag = checkTagged(msg, ["data", "order", "ack", "epoch", "flush", "flushed"]);
+  const tag = checkTagged(msg, [
+    "data",
+    "order",
+    "ack",
+    "epoch",
+    "flush",
+    "flushed",
+    "progress",
+    "elect",
+    ...ELECTED_ORDER_TYPES,
+  ]);
   if (tag !== undefined || !isRecord(msg)) return tag;
   switch (msg.type) {
+    case "progress":
+      return firstProblem(
+        checkNat(msg, "incarnation"),
+        checkArray(msg, "prefix", VECTOR_LENGTH_MAX, isNat, "a non-negative integer"),
+      );
+    case "elect":
+    case "prepare":
+    case "promise":
+    case "reject":
+    case "append":
+    case "accepted":
+      return validateElectedOrder(msg, validateBroadcast);
     case "flush":
       return checkNat(msg, "epoch");
     case "epoch":

@@ -31,9 +31,10 @@ function harness(
   n = 3,
   recovered = false,
   storage = memoryStorage(),
+  rejoin = true,
 ): Harness {
   const h: Harness = {
-    node: new BroadcastNode({ ...BROADCAST_DEFAULTS, variant }),
+    node: new BroadcastNode({ ...BROADCAST_DEFAULTS, variant, rejoin }),
     sent: [],
     events: [],
     timers: [],
@@ -130,10 +131,10 @@ describe("BroadcastNode", () => {
     expect(h.events.map((e) => e.body)).toEqual(["a", "b"]);
   });
 
-  it("a node restarted after a crash stays out; one stopped cleanly starts afresh", () => {
+  it("with rejoin off (and always for total order) a node restarted after a crash stays out; one stopped cleanly starts afresh", () => {
     const storage = memoryStorage();
-    harness("reliable", 1, 3, false, storage);
-    const h = harness("reliable", 1, 3, true, storage);
+    harness("reliable", 1, 3, false, storage, false);
+    const h = harness("reliable", 1, 3, true, storage, false);
     expect(h.node.retired).toBe(true);
     expect(h.node.broadcast("x")).toBeUndefined();
     h.node.onMessage(0, data(0, 1, "a"));
@@ -144,5 +145,63 @@ describe("BroadcastNode", () => {
     const again = harness("reliable", 1, 3, true, clean);
     expect(again.node.retired).toBe(false);
     expect(again.node.broadcast("y")).toBe("1.1");
+  });
+
+  it("total order stays crash-stop even with rejoin on", () => {
+    const storage = memoryStorage();
+    harness("total", 1, 3, false, storage);
+    expect(harness("total", 1, 3, true, storage).node.retired).toBe(true);
+  });
+
+  it("rejoins after a crash: never reuses a sequence number, never delivers twice, re-spreads its own messages", () => {
+    const storage = memoryStorage();
+    const before = harness("fifo", 1, 3, false, storage);
+    expect(before.node.broadcast("x")).toBe("1.1");
+    before.node.onMessage(0, data(0, 1, "a"));
+    expect(before.events.map((e) => e.id)).toEqual(["1.1", "1.1", "0.1"]);
+    // Crash: the node object is lost; storage (synced) survives.
+    const after = harness("fifo", 1, 3, true, storage);
+    expect(after.node.retired).toBe(false);
+    // Its own unstable message is spread again, without a second broadcast or delivery event.
+    expect(after.sent.filter((s) => s.msg.type === "data").map((s) => s.to)).toEqual([0, 2]);
+    expect(after.events).toEqual([]);
+    const report = after.sent.find((s) => s.msg.type === "progress")?.msg;
+    expect(report).toEqual({ type: "progress", incarnation: 1, prefix: [1, 1] });
+    expect(after.node.broadcast("y")).toBe("1.2");
+    after.node.onMessage(0, data(0, 1, "a"));
+    after.node.onMessage(0, data(0, 2, "b"));
+    expect(after.events.filter((e) => e.type === "deliver").map((e) => e.id)).toEqual([
+      "1.2",
+      "0.2",
+    ]);
+  });
+
+  it("resends to a peer that reports a new incarnation what its report says it lacks", () => {
+    const h = harness("reliable", 1, 3);
+    h.node.onMessage(0, data(0, 1, "a"));
+    h.node.onMessage(0, data(0, 2, "b"));
+    h.node.onMessage(2, { type: "ack", key: "d0.1" });
+    h.node.onMessage(2, { type: "ack", key: "d0.2" });
+    h.sent.length = 0;
+    h.node.onMessage(2, { type: "progress", incarnation: 1, prefix: [1] });
+    h.node.onTimer("resend");
+    const resent = h.sent.filter((s) => s.to === 2 && s.msg.type === "data");
+    expect(resent.map((s) => (s.msg.type === "data" ? s.msg.seq : 0))).toEqual([2]);
+  });
+
+  it("drops a message once every node reported it delivered, and ignores a late copy", () => {
+    const h = harness("reliable", 1, 3);
+    h.node.onMessage(0, data(0, 1, "a"));
+    h.node.onMessage(0, data(0, 2, "b"));
+    expect(h.node.heldCount).toBe(2);
+    h.node.onMessage(0, { type: "progress", incarnation: 0, prefix: [2] });
+    h.node.onTimer("progress");
+    expect(h.node.heldCount, "n2 has not reported").toBe(2);
+    h.node.onMessage(2, { type: "progress", incarnation: 0, prefix: [1] });
+    h.node.onTimer("progress");
+    expect(h.node.heldCount, "0.1 is stable, 0.2 is not").toBe(1);
+    expect(h.node.queuedCount, "0.1 no longer queued for n2").toBe(1);
+    h.node.onMessage(2, data(0, 1, "a"));
+    expect(h.events.filter((e) => e.type === "deliver")).toHaveLength(2);
   });
 });

@@ -5,8 +5,10 @@ import {
   type HostNotice,
   type NodeId,
   type ProtocolNode,
+  type StoredValue,
 } from "../core/index.js";
-import type { BroadcastConfig } from "./config.js";
+import type { BroadcastConfig, BroadcastVariant } from "./config.js";
+import { DeliveredSet } from "./delivered-set.js";
 import {
   BODY_LENGTH_MAX,
   type BroadcastMessage,
@@ -14,8 +16,10 @@ import {
   type EpochMessage,
   type FlushedMessage,
   type FlushMessage,
+  isPacket,
   messageId,
   type Packet,
+  type ProgressMessage,
   packetKey,
 } from "./messages.js";
 import { TotalOrder, type TotalOrderHost } from "./total-order.js";
@@ -25,12 +29,31 @@ export const RESEND_BACKOFF_MAX = 8;
 
 /** Storage key a running node keeps set; found on a restart, it means the node crashed. */
 const LIVE_KEY = "broadcast/live";
+/** Storage key of the last sequence number this node used (rejoining variants). */
+const SEQ_KEY = "broadcast/seq";
+/** Storage key of what this node delivered (rejoining variants). */
+const DELIVERED_KEY = "broadcast/delivered";
+/** Storage key of how many times this node restarted after a crash (rejoining variants). */
+const INCARNATION_KEY = "broadcast/incarnation";
+/** Storage key prefix of this node's own broadcasts not yet delivered everywhere (rejoining variants). */
+const OWN_PREFIX = "broadcast/own/";
+
+/**
+ * The variants that may rejoin after a crash and collect stable messages:
+ * best-effort (nothing is resent, so a restarted node could not catch up) and
+ * the total orders are crash-stop and keep every packet.
+ */
+export const REJOIN_VARIANTS: readonly BroadcastVariant[] = ["reliable", "fifo", "causal"];
 
 /** At most this many unacknowledged packets (the oldest) are resent to one peer per round. */
 export const RESEND_WINDOW = 32;
 
-/** Timer tags of a broadcast node. */
-export type BroadcastTimer = "resend" | "work";
+/** Timer tags of a broadcast node: its own, and the embedded election's (`total-elect`) prefixed `elect:`. */
+export type BroadcastTimer =
+  | "resend"
+  | "work"
+  | "progress"
+  | `elect:${"tick" | "check" | "answer-wait" | "coordinator-wait" | "announce" | "hold-down" | "forgive"}`;
 
 /**
  * One process of the broadcast family, in two layers.
@@ -48,10 +71,22 @@ export type BroadcastTimer = "resend" | "work";
  * failover to the next node when the sequencer fail-stops (total; see
  * `TotalOrder`).
  *
- * Crash-stop: a node restarted after a crash (`recovered`, and its storage
- * still holds the mark a running node keeps there) has lost its state and
- * stays silent — it neither broadcasts, relays nor delivers. A node stopped
- * cleanly (`stop`) clears the mark, so a whole cluster can be started again.
+ * Stability (reliable, FIFO, causal, `gcEveryMs > 0`): every
+ * `gcEveryMs` a node sends each peer a `progress` report of its gap-free
+ * delivered prefix per origin; a message every node not known stopped has
+ * reported delivered is dropped from the held packets and resend queues, and
+ * a late copy of it is recognised by the delivered prefixes and discarded.
+ *
+ * Crash-recovery (those variants, `rejoin`): before a node uses a sequence
+ * number it syncs the counter and the message; before it delivers, it syncs
+ * what it delivered. Restarted after a crash it reads them back, spreads its
+ * own messages again, and reports a higher incarnation, on which every peer
+ * resends it whatever it holds that the report says is missing. So it never
+ * reuses a sequence number, never delivers a message twice and catches up.
+ * Best-effort, the total orders, and every variant with `rejoin` off, are crash-stop: a
+ * node restarted after a crash (its storage still holds the mark a running
+ * node keeps there) stays silent. A node stopped cleanly (`stop`) clears its
+ * storage, so a whole cluster can be started again afresh.
  *
  * Emits `{type:"broadcast", id, origin, body}` when it broadcasts and
  * `{type:"deliver", id, origin, body}` when it delivers; a node that takes
@@ -77,6 +112,15 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   /** Total: ranks from the sequencer, with failover on fail-stop notices. */
   #total: TotalOrder | undefined;
   #deliveredCount = 0;
+  /** What this node delivered (every variant); persisted when `#durable`. */
+  #done = new DeliveredSet();
+  /** Whether this node keeps its counter, deliveries and own messages in storage (rejoining variants). */
+  #durable = false;
+  #incarnation = 0;
+  /** Per peer: its last progress report (gap-free delivered prefixes) and incarnation. */
+  readonly #reports = new Map<NodeId, { prefix: readonly number[]; incarnation: number }>();
+  /** Peers known stopped (fail-stop notices): stability does not wait for them. */
+  readonly #stopped = new Set<NodeId>();
 
   constructor(config: BroadcastConfig) {
     this.config = config;
@@ -84,11 +128,14 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
 
   start(env: Env<BroadcastMessage, BroadcastTimer>, recovered: boolean): void {
     this.env = env;
-    if (recovered && env.storage.get(LIVE_KEY) === true) {
+    const crashed = recovered && env.storage.get(LIVE_KEY) === true;
+    this.#durable = this.config.rejoin && REJOIN_VARIANTS.includes(this.config.variant);
+    if (crashed && !this.#durable) {
       this.#retired = true;
       env.log.info("restarted after a crash: stays out (crash-stop model)");
       return;
     }
+    if (!crashed) this.#clearStorage();
     env.storage.put(LIVE_KEY, true);
     env.storage.sync();
     for (const peer of env.cluster) if (peer !== env.self) this.#unacked.set(peer, new Set());
@@ -96,13 +143,64 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       this.#total = this.createTotalOrder(this.#totalHost(), this.config.sequencer);
     if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
     if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
+    if (this.#gcs()) env.setTimer(this.config.gcEveryMs, "progress");
+    if (crashed) this.#rejoin();
   }
 
   /** A clean stop: the next start (a new run of the whole cluster) begins afresh rather than retired. */
   stop(): void {
     if (this.#retired) return;
-    this.env.storage.delete(LIVE_KEY);
+    this.#clearStorage();
     this.env.storage.sync();
+  }
+
+  /** Whether this node reports progress and collects stable messages. */
+  #gcs(): boolean {
+    return this.config.gcEveryMs > 0 && REJOIN_VARIANTS.includes(this.config.variant);
+  }
+
+  #clearStorage(): void {
+    for (const key of this.env.storage.keys("broadcast/")) this.env.storage.delete(key);
+  }
+
+  /** Restarted after a crash: read back the counter, deliveries and own messages; announce the new incarnation. */
+  #rejoin(): void {
+    const storage = this.env.storage;
+    const seq = storage.get(SEQ_KEY);
+    this.#mySeq = typeof seq === "number" && Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
+    const done = DeliveredSet.fromStored(storage.get(DELIVERED_KEY));
+    if (done !== undefined) this.#done = done;
+    else if (storage.get(DELIVERED_KEY) !== undefined) {
+      this.env.log.warn("stored deliveries unreadable; starting from none", {});
+    }
+    this.delivered = this.#done.prefix();
+    const inc = storage.get(INCARNATION_KEY);
+    this.#incarnation = (typeof inc === "number" && Number.isSafeInteger(inc) ? inc : 0) + 1;
+    storage.put(INCARNATION_KEY, this.#incarnation);
+    storage.sync();
+    this.env.log.info("rejoining after a crash", {
+      incarnation: this.#incarnation,
+      seq: this.#mySeq,
+    });
+    for (const key of storage.keys(OWN_PREFIX)) {
+      const own = storage.get(key);
+      const seqOf = Number(key.slice(OWN_PREFIX.length));
+      if (typeof own !== "object" || own === null || !Number.isSafeInteger(seqOf)) continue;
+      const rec = own as { readonly body?: StoredValue; readonly vc?: StoredValue };
+      if (typeof rec.body !== "string" || !Array.isArray(rec.vc)) continue;
+      const vc = (rec.vc as readonly StoredValue[]).filter(
+        (x): x is number => typeof x === "number",
+      );
+      const msg: DataMessage = {
+        type: "data",
+        origin: this.env.self,
+        seq: seqOf,
+        body: rec.body,
+        vc,
+      };
+      if (!this.#known.has(packetKey(msg))) this.#learn(msg, undefined);
+    }
+    this.#sendProgress();
   }
 
   /** Whether this node restarted after a crash and so takes no part. */
@@ -130,6 +228,11 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     const seq = ++this.#mySeq;
     const id = messageId(this.env.self, seq);
     const vc = this.config.variant === "causal" ? this.#causalStamp() : [];
+    if (this.#durable) {
+      this.env.storage.put(SEQ_KEY, seq);
+      this.env.storage.put(`${OWN_PREFIX}${seq}`, { body, vc });
+      this.env.storage.sync();
+    }
     this.env.emit({ type: "broadcast", id, origin: this.env.self, body });
     const msg: DataMessage = { type: "data", origin: this.env.self, seq, body, vc };
     this.#learn(msg, undefined);
@@ -139,6 +242,10 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   onMessage(from: NodeId, msg: BroadcastMessage): void {
     if (this.#retired) return;
     this.#heardFrom(from);
+    if (msg.type === "progress") {
+      this.#onProgress(from, msg);
+      return;
+    }
     if (msg.type === "ack") {
       this.#unacked.get(from)?.delete(msg.key);
       return;
@@ -151,6 +258,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       else this.#total.onFlushed(from, msg);
       return;
     }
+    if (!isPacket(msg)) return; // the elected sequencer's messages: handled by its subclass
     const problem = this.#foreign(msg);
     if (problem !== undefined) {
       this.env.log.warn("dropped a packet", { from, problem });
@@ -162,6 +270,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       this.#unacked.get(from)?.delete(key);
     }
     const held = this.#known.get(key);
+    if (held === undefined && msg.type === "data" && this.#done.has(msg.origin, msg.seq)) return; // delivered (and maybe collected) already
     if (held === undefined) this.#learn(msg, from);
     else if (JSON.stringify(held) !== JSON.stringify(msg)) {
       this.env.log.warn("dropped a packet that contradicts one held", { from, key });
@@ -172,6 +281,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   onNotice(notice: HostNotice): void {
     if (this.#retired) return;
     this.#unacked.delete(notice.peer);
+    this.#stopped.add(notice.peer);
     this.#total?.onStopped(notice.peer);
   }
 
@@ -199,9 +309,79 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       this.env.setTimer(this.config.resendMs, "resend");
       return;
     }
-    if (this.env.now() >= this.config.workUntilMs) return;
+    if (tag === "progress") {
+      this.#sendProgress();
+      this.#collect();
+      this.env.setTimer(this.config.gcEveryMs, "progress");
+      return;
+    }
+    if (tag !== "work" || this.env.now() >= this.config.workUntilMs) return;
     this.broadcast(`n${this.env.self}#${++this.#workSeq}`);
     this.env.setTimer(this.#nextWorkMs(), "work");
+  }
+
+  /** How many packets this node holds (messages not yet known delivered everywhere, decisions). */
+  get heldCount(): number {
+    return this.#known.size;
+  }
+
+  /** How many (peer, packet) resends are queued, and delivered sequence numbers kept above the prefixes. */
+  get queuedCount(): number {
+    let queued = this.#done.extraSize;
+    for (const keys of this.#unacked.values()) queued += keys.size;
+    return queued;
+  }
+
+  /** Every data message this node holds, in the order it learned them. */
+  protected heldData(): DataMessage[] {
+    return [...this.#known.values()].filter((p): p is DataMessage => p.type === "data");
+  }
+
+  #sendProgress(): void {
+    const msg: ProgressMessage = {
+      type: "progress",
+      incarnation: this.#incarnation,
+      prefix: this.#done.prefix(),
+    };
+    for (const peer of this.env.cluster) {
+      if (peer !== this.env.self && !this.#stopped.has(peer)) this.env.send(peer, msg);
+    }
+  }
+
+  /** A peer's report: remember it; if the peer restarted since its last report, queue what it lacks. */
+  #onProgress(from: NodeId, msg: ProgressMessage): void {
+    if (!this.#gcs()) return;
+    const before = this.#reports.get(from);
+    if (before !== undefined && msg.incarnation < before.incarnation) return; // from an older life
+    this.#reports.set(from, { prefix: msg.prefix, incarnation: msg.incarnation });
+    if (msg.incarnation > (before?.incarnation ?? 0)) {
+      this.#stopped.delete(from);
+      const keys = this.#unacked.get(from) ?? new Set<string>();
+      this.#unacked.set(from, keys);
+      for (const [key, p] of this.#known) {
+        if (p.type === "data" && p.seq > (msg.prefix[p.origin] ?? 0)) keys.add(key);
+      }
+    }
+  }
+
+  /** Drops every message that every node not known stopped has reported delivered. */
+  #collect(): void {
+    const stable = this.#done.prefix();
+    for (const peer of this.env.cluster) {
+      if (peer === this.env.self || this.#stopped.has(peer)) continue;
+      const report = this.#reports.get(peer);
+      if (report === undefined) return;
+      for (let o = 0; o < stable.length; o++) {
+        stable[o] = Math.min(stable[o] ?? 0, report.prefix[o] ?? 0);
+      }
+    }
+    for (const [key, p] of this.#known) {
+      if (p.type !== "data" || p.seq > (stable[p.origin] ?? 0)) continue;
+      this.#known.delete(key);
+      for (const keys of this.#unacked.values()) keys.delete(key);
+      if (p.origin === this.env.self && this.#durable)
+        this.env.storage.delete(`${OWN_PREFIX}${p.seq}`);
+    }
   }
 
   /** A peer that speaks is up and reachable: resend to it at the full rate again. */
@@ -256,8 +436,9 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
         if (this.config.variant !== "best-effort") this.#unacked.get(peer)?.add(key);
       }
     }
-    if (p.type === "data") this.onData(p);
-    else if (p.type === "order") this.#total?.onOrder(p);
+    if (p.type === "data") {
+      if (!this.#done.has(p.origin, p.seq)) this.onData(p);
+    } else if (p.type === "order") this.#total?.onOrder(p);
     else this.#total?.onEpoch(p);
   }
 
@@ -276,6 +457,8 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       case "total":
         this.#total?.onData(m);
         return;
+      case "total-elect":
+        return; // ordered by the subclass that hosts the elected sequencer
     }
   }
 
@@ -337,9 +520,14 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     return stamp;
   }
 
-  /** Hands `m` to the application: emits `deliver` and counts it. */
+  /** Hands `m` to the application: records it (durably first, when rejoining), emits `deliver` and counts it. */
   protected deliver(m: DataMessage): void {
     this.delivered = vectorTick(this.delivered, m.origin);
+    this.#done.add(m.origin, m.seq);
+    if (this.#durable) {
+      this.env.storage.put(DELIVERED_KEY, this.#done.toStored());
+      this.env.storage.sync();
+    }
     this.#deliveredCount++;
     this.env.emit({
       type: "deliver",

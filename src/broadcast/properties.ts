@@ -29,6 +29,11 @@ export interface BroadcastJudgement {
    * Default false: among every node, a crashed node's deliveries before its crash included.
    */
   readonly orderAmongCorrectOnly?: boolean;
+  /**
+   * Nodes that crashed, restarted and stayed up (crash-recovery): agreement is
+   * also judged for them — each delivers every message a correct node delivered.
+   */
+  readonly rejoined?: readonly NodeId[];
 }
 
 interface Broadcast {
@@ -48,7 +53,8 @@ interface Broadcast {
  * - no creation: a delivered message was broadcast earlier, by its origin, with that body;
  * - no duplication: no node delivers a message twice;
  * - validity (liveness): every correct node delivers what it broadcast;
- * - agreement (liveness): a message one correct node delivered, every correct node delivered;
+ * - agreement (liveness): a message one correct node delivered, every correct
+ *   node delivered (and every `rejoined` node);
  * - FIFO: a node delivers a message only after every earlier broadcast of its origin;
  * - causal: a node delivers a message only after every broadcast that happened
  *   before it, happened-before built from the trace alone (same-origin order,
@@ -129,7 +135,9 @@ export function judgeBroadcast(
   }
 
   if (judge.ordering === "total") out.push(...totalOrderViolations(order));
-  if (judge.liveness) out.push(...livenessViolations(sent, deliveredAt, judge.correct));
+  if (judge.liveness) {
+    out.push(...livenessViolations(sent, deliveredAt, judge.correct, judge.rejoined ?? []));
+  }
   return out;
 }
 
@@ -161,9 +169,11 @@ function livenessViolations(
   sent: ReadonlyMap<string, Broadcast>,
   deliveredAt: ReadonlyMap<NodeId, ReadonlySet<string>>,
   correct: readonly NodeId[],
+  rejoined: readonly NodeId[],
 ): string[] {
   const out: string[] = [];
   const correctSet = new Set(correct);
+  const judged = [...correct, ...rejoined.filter((n) => !correctSet.has(n))];
   const reached = new Set<string>();
   for (const n of correct) for (const id of deliveredAt.get(n) ?? []) reached.add(id);
   for (const [id, b] of sent) {
@@ -172,7 +182,7 @@ function livenessViolations(
     }
   }
   for (const id of [...reached].sort()) {
-    const missing = correct.filter((n) => !deliveredAt.get(n)?.has(id));
+    const missing = judged.filter((n) => !deliveredAt.get(n)?.has(id));
     if (missing.length > 0) {
       out.push(
         `${id} was delivered by a correct node but never by ${missing.map((n) => `n${n}`).join(", ")} (agreement)`,

@@ -5,6 +5,7 @@ import {
   type BroadcastVariant,
   checkBroadcastConfig,
 } from "./config.js";
+import { ElectedBroadcastNode } from "./elected-node.js";
 import type { BroadcastMessage } from "./messages.js";
 import { validateBroadcast } from "./messages.js";
 import { BroadcastNode, type BroadcastTimer } from "./node.js";
@@ -30,7 +31,10 @@ function broadcastProtocol(
     summary,
     defaults: { ...BROADCAST_DEFAULTS, variant },
     checkConfig: checkBroadcastConfig,
-    create: (_id, config) => new BroadcastNode(config),
+    create: (_id, config) =>
+      config.variant === "total-elect"
+        ? new ElectedBroadcastNode(config)
+        : new BroadcastNode(config),
     validate: validateBroadcast,
   };
 }
@@ -68,6 +72,18 @@ export const totalBroadcastProtocol = broadcastProtocol(
   "total",
   "broadcast-total",
   "total-order broadcast by a sequencer (n0), failing over on fail-stop notices; a silent crash of the sequencer stops delivery",
+);
+
+/**
+ * Total-order broadcast by an elected sequencer: a bully election over
+ * heartbeats names it, a majority-acknowledged log with ballots orders the
+ * messages, so a silent crash of the sequencer is survived and a stale one
+ * cannot fork the order.
+ */
+export const totalElectBroadcastProtocol = broadcastProtocol(
+  "total-elect",
+  "broadcast-total-elect",
+  "total-order broadcast by an elected sequencer (bully over heartbeats) and a majority-acked log: survives silent sequencer crashes, fenced by ballots",
 );
 
 /** The Chandy–Lamport snapshot bank: accounts moving money, n0 recording global states. */

@@ -8,6 +8,7 @@ import {
   judgeBroadcast,
   reliableBroadcastProtocol,
   totalBroadcastProtocol,
+  totalElectBroadcastProtocol,
 } from "../broadcast/index.js";
 import type { NodeId } from "../core/index.js";
 import { protocolScenario, type RunView, type Scenario } from "../sim/scenario.js";
@@ -33,33 +34,65 @@ export function correctNodes(run: Pick<RunView, "nodeCount" | "lifecycle">): Nod
   return Array.from({ length: run.nodeCount }, (_, i) => i).filter((i) => !down.has(i));
 }
 
+/** Nodes that went down, came back up and stayed up to the end: the rejoined processes of crash-recovery. */
+export function rejoinedNodes(run: Pick<RunView, "lifecycle">): NodeId[] {
+  const last = new Map<NodeId, "down" | "up">();
+  for (const e of run.lifecycle) last.set(e.node, e.change);
+  return [...last].filter(([, change]) => change === "up").map(([node]) => node);
+}
+
 /**
  * Whether a broadcast run can be judged on liveness: it settled (no change in
- * its last `BROADCAST_SETTLE_MS`) and, for total order, the sequencer never
+ * its last `settleMs`) and, for total order, the sequencer never
  * crashed silently (failover needs a fail-stop notice).
  */
 export function livenessJudged(
   run: Pick<RunView, "endMs" | "faults" | "lifecycle" | "nodeCount">,
   ordering: BroadcastOrdering,
   sequencer = 0,
+  settleMs = BROADCAST_SETTLE_MS,
 ): boolean {
-  if (run.endMs - lastBroadcastChangeMs(run) < BROADCAST_SETTLE_MS) return false;
+  if (run.endMs - lastBroadcastChangeMs(run) < settleMs) return false;
   return ordering !== "total" || correctNodes(run).includes(sequencer);
 }
 
-/** Judges a broadcast run with `judgeBroadcast`: integrity and ordering always, liveness when `livenessJudged`. */
+/**
+ * How a total-order scenario's sequencer changes: `fixed` (never; crash-stop),
+ * `failover` (on fail-stop notices, non-uniform order), `elected` (by
+ * election behind a majority: uniform order, liveness needs a majority up).
+ */
+export type SequencerMode = "fixed" | "failover" | "elected";
+
+/** Settling time of the elected sequencer: detection, election and a new ballot take longer than a resend. */
+export const ELECTED_SETTLE_MS = 3_000;
+
+/**
+ * Judges a broadcast run with `judgeBroadcast`: integrity and ordering always,
+ * liveness when `livenessJudged`; for the variants that rejoin after a crash,
+ * agreement also at every node that restarted and stayed up.
+ */
 export function checkBroadcastRun(
   run: RunView<BroadcastMessage, BroadcastTimer>,
   ordering: BroadcastOrdering,
-  failover = false,
+  mode: SequencerMode | "none" = "none",
 ): string[] {
+  const correct = correctNodes(run);
+  const elected = mode === "elected";
+  const settled = livenessJudged(
+    run,
+    mode === "fixed" ? "total" : "none",
+    0,
+    elected ? ELECTED_SETTLE_MS : BROADCAST_SETTLE_MS,
+  );
+  const majority = Math.floor(run.nodeCount / 2) + 1;
   return judgeBroadcast(run.events, {
     ordering,
-    correct: correctNodes(run),
-    liveness: livenessJudged(run, failover ? "none" : ordering),
+    correct,
+    liveness: settled && (!elected || correct.length >= majority),
     // Across a failover a stopped sequencer may have delivered a rank no survivor saw:
     // the order is promised among correct nodes only (non-uniform).
-    orderAmongCorrectOnly: failover,
+    orderAmongCorrectOnly: mode === "failover",
+    rejoined: ordering === "total" ? [] : rejoinedNodes(run),
   });
 }
 
@@ -73,7 +106,7 @@ function broadcastScenario(
   protocol: BroadcastProtocol,
   ordering: BroadcastOrdering,
   summary: string,
-  options: { name?: string; nemesis?: RandomNemesis; failover?: boolean } = {},
+  options: { name?: string; nemesis?: RandomNemesis; mode?: SequencerMode } = {},
 ): Scenario<BroadcastMessage, BroadcastTimer> {
   return protocolScenario(protocol, {
     ...(options.name === undefined ? {} : { name: options.name }),
@@ -82,7 +115,7 @@ function broadcastScenario(
     defaults: { nodes: 5, durationMs: 16_000, nemesis: options.nemesis ?? BROADCAST_NEMESIS },
     nodesMin: 1,
     nodesMax: 200,
-    check: (run) => checkBroadcastRun(run, ordering, options.failover ?? false),
+    check: (run) => checkBroadcastRun(run, ordering, options.mode ?? "none"),
   });
 }
 
@@ -115,6 +148,7 @@ export const broadcastTotalScenario = broadcastScenario(
   totalBroadcastProtocol,
   "total",
   `total-order broadcast (sequencer n0; silent crashes, so no failover) ${JUDGED} (when n0 survives), one delivery order`,
+  { mode: "fixed" },
 );
 
 /**
@@ -130,6 +164,19 @@ export const broadcastTotalFailoverScenario = broadcastScenario(
   {
     name: "broadcast-total-failover",
     nemesis: { verbs: ["failstop", "partition", "loss", "delay", "duplicate"], ratePerSec: 0.4 },
-    failover: true,
+    mode: "failover",
   },
+);
+
+/**
+ * `broadcast-total-elect`: total order by an elected sequencer under silent
+ * crashes (halting), partitions, loss, delay and duplication; total order
+ * judged among every node (uniform); validity and agreement among
+ * never-crashed nodes once settled, when they are a majority.
+ */
+export const broadcastTotalElectScenario = broadcastScenario(
+  totalElectBroadcastProtocol,
+  "total",
+  "total-order broadcast by an elected sequencer (bully over heartbeats, majority-acked log) under crash (halting), partition, loss, delay, duplication: no creation, no duplication, one delivery order among all nodes; validity and agreement among never-crashed nodes once settled when they are a majority",
+  { name: "broadcast-total-elect", mode: "elected" },
 );

@@ -3,6 +3,7 @@ import {
   broadcastCausalScenario,
   broadcastFifoScenario,
   broadcastReliableScenario,
+  broadcastTotalElectScenario,
   broadcastTotalFailoverScenario,
   broadcastTotalScenario,
 } from "./broadcast.js";
@@ -49,6 +50,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   broadcastCausalScenario,
   broadcastTotalScenario,
   broadcastTotalFailoverScenario,
+  broadcastTotalElectScenario,
   snapshotBankScenario,
   electBullyScenario,
   electRingScenario,
