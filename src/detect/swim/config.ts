@@ -31,6 +31,14 @@ export interface SwimConfig {
   readonly dynamicSuspicion: boolean;
   /** Lifeguard: tell a suspected member that it is suspected when probing it. */
   readonly buddy: boolean;
+  /**
+   * Ours, in Lifeguard's spirit (not in the paper or memberlist): a failed probe
+   * during which neither the target nor any relay answered (not even a nack)
+   * is evidence against this node, not the target, so it suspects no one while
+   * its health multiplier is below `healthMax` (it still raises the multiplier).
+   * Needs `localHealth` (relays nack only then) and at least one relay.
+   */
+  readonly blameSelfWhenUnheard: boolean;
   /** Every this many ms, exchange the full member list with one random member (even a dead one), so partitions heal. */
   readonly syncIntervalMs: number;
   /**
@@ -56,6 +64,7 @@ export const SWIM_DEFAULTS: SwimConfig = {
   healthMax: 8,
   dynamicSuspicion: true,
   buddy: true,
+  blameSelfWhenUnheard: true,
   syncIntervalMs: 30_000,
   seeds: [],
   memberCountMax: 10_000,
@@ -67,6 +76,7 @@ export const SWIM_PLAIN: SwimConfig = {
   localHealth: false,
   dynamicSuspicion: false,
   buddy: false,
+  blameSelfWhenUnheard: false,
 };
 
 /** Bounds every SWIM setting must respect. */
@@ -94,8 +104,16 @@ function checkInt(
     : `${field}: expected an integer in [${min}, ${max}], got ${String(v)}`;
 }
 
+const FLAGS = [
+  "suspicion",
+  "localHealth",
+  "dynamicSuspicion",
+  "buddy",
+  "blameSelfWhenUnheard",
+] as const;
+
 function checkFlags(c: SwimConfig): string | undefined {
-  for (const f of ["suspicion", "localHealth", "dynamicSuspicion", "buddy"] as const) {
+  for (const f of FLAGS) {
     if (typeof c[f] !== "boolean") return `${f}: expected a boolean, got ${String(c[f])}`;
   }
   if (!Array.isArray(c.seeds))

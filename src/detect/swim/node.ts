@@ -201,6 +201,15 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
     return this.incarnation;
   }
 
+  /**
+   * The suspicion timeout this node now holds for `peer` (ms from when the
+   * suspicion began; Lifeguard shrinks it with confirmations), or undefined
+   * when it does not suspect `peer`.
+   */
+  suspicionTimeoutOf(peer: NodeId): number | undefined {
+    return this.suspicions.get(peer)?.timeoutMs;
+  }
+
   /** Lifeguard's local health multiplier: 1 when healthy, up to `healthMax`. */
   healthMultiplier(): number {
     return this.health + 1;
@@ -236,13 +245,33 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
   }
 
   private probeFailed(probe: Probe): void {
+    const withheld = this.unheardWithheld(probe);
     // Lifeguard: blame ourselves for missing nacks (we may be the slow one), else for the failure.
     if (probe.nacksExpected > 0) this.adjustHealth(probe.nacksExpected - probe.nacksGot);
     else this.adjustHealth(1);
     const m = this.members.get(probe.target);
     if (m === undefined || m.state !== "alive") return;
+    if (withheld) {
+      this.env.metrics.inc("swim.suspicionsWithheld");
+      return;
+    }
     const state = this.config.suspicion ? "suspect" : "dead";
     this.apply({ member: probe.target, state, incarnation: m.incarnation, source: this.env.self });
+  }
+
+  /**
+   * Whether a failed probe's suspicion is withheld (judged before the probe's
+   * own health adjustment): nobody answered it at all, not even a relay's nack,
+   * so the fault is more likely ours — a stalled receive loop, a pause, a cut
+   * of all our links — and our health multiplier had not yet reached its
+   * maximum. Once it has and we still hear no one, we suspect again, so an
+   * isolated member still suspects the members it cannot reach, a few
+   * stretched periods later.
+   */
+  private unheardWithheld(probe: Probe): boolean {
+    if (!this.config.blameSelfWhenUnheard || probe.nacksExpected === 0 || probe.nacksGot > 0)
+      return false;
+    return this.health < this.config.healthMax - 1;
   }
 
   private onPingOk(from: NodeId, inReplyTo: number): void {
