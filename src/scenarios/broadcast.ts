@@ -68,13 +68,15 @@ export const ELECTED_SETTLE_MS = 3_000;
 
 /**
  * Judges a broadcast run with `judgeBroadcast`: integrity and ordering always,
- * liveness when `livenessJudged`; for the variants that rejoin after a crash,
- * agreement also at every node that restarted and stayed up.
+ * liveness when `livenessJudged`; for the variants that rejoin after a crash
+ * (`rejoins`, never total order), agreement also at every node that restarted
+ * and stayed up.
  */
 export function checkBroadcastRun(
   run: RunView<BroadcastMessage, BroadcastTimer>,
   ordering: BroadcastOrdering,
   mode: SequencerMode | "none" = "none",
+  rejoins = ordering !== "total",
 ): string[] {
   const correct = correctNodes(run);
   const elected = mode === "elected";
@@ -92,7 +94,7 @@ export function checkBroadcastRun(
     // Across a failover a stopped sequencer may have delivered a rank no survivor saw:
     // the order is promised among correct nodes only (non-uniform).
     orderAmongCorrectOnly: mode === "failover",
-    rejoined: ordering === "total" ? [] : rejoinedNodes(run),
+    rejoined: rejoins ? rejoinedNodes(run) : [],
   });
 }
 
