@@ -70,7 +70,8 @@ describe("message validation", () => {
         leader: null,
       },
     ];
-    for (const msg of good) expect(raftProtocol.validate(msg), msg.type).toBeUndefined();
+    for (const msg of good)
+      expect(raftMessageProblem(msg, RAFT_DEFAULTS), msg.type).toBeUndefined();
   });
 
   it("names the field and the reason for each malformed message", () => {

@@ -1,11 +1,12 @@
 import type { History, Operation, OpStatus } from "../check/history.js";
-import type { NodeId } from "../core/index.js";
+import type { NodeId, ProtocolNode } from "../core/index.js";
 import { RaftClient } from "../raft/client.js";
 import { RAFT_DEFAULTS, type RaftConfig } from "../raft/config.js";
+import { unwrapIntegrity, withIntegrity } from "../raft/integrity.js";
 import type { KvOp } from "../raft/kv.js";
-import type { RaftMessage } from "../raft/messages.js";
+import { type RaftMessage, raftMessageProblem } from "../raft/messages.js";
 import { RaftNode } from "../raft/node.js";
-import { raftProtocol } from "../raft/protocol.js";
+import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
 import { checkKvHistory } from "../raft/testing/kvHistory.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
 
@@ -89,7 +90,7 @@ function electionSafety(view: RunView<unknown, unknown>): string[] {
 function committedAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
   const live: RaftNode[] = [];
   for (let id = 0; id < servers; id++) {
-    const node = view.node(id);
+    const node = unwrapIntegrity(view.node(id));
     if (node instanceof RaftNode) live.push(node);
   }
   const out: string[] = [];
@@ -125,7 +126,7 @@ export function acknowledgedLost(
 ): number {
   const live: RaftNode[] = [];
   for (let id = 0; id < servers; id++) {
-    const node = view.node(id);
+    const node = unwrapIntegrity(view.node(id));
     if (node instanceof RaftNode) live.push(node);
   }
   const applied = live.map((n) => n.inspect().appliedIndex);
@@ -173,7 +174,7 @@ function liveness(view: RunView<unknown, unknown>, servers: number, history: His
   if (up <= servers / 2) return [];
   let working = false;
   for (let id = servers; id < view.nodeCount; id++) {
-    const client = view.node(id);
+    const client = unwrapIntegrity(view.node(id));
     if (client instanceof RaftClient && !client.finished()) working = true;
   }
   if (!working) return [];
@@ -187,11 +188,26 @@ function liveness(view: RunView<unknown, unknown>, servers: number, history: His
       ];
 }
 
+/** Variants of raft-kv for tests. */
+export interface RaftKvOptions {
+  /**
+   * Seal every message with its checksum (`withIntegrity`); default true.
+   * False runs the bare protocol: a planted bug for the `corrupt` nemesis.
+   */
+  readonly integrity?: boolean;
+}
+
 /** Builds the raft-kv scenario with `config` for every server (tests pass planted bugs). */
-export function raftKvScenarioOf(name: string, config: RaftConfig): Scenario<RaftMessage, string> {
+export function raftKvScenarioOf(
+  name: string,
+  config: RaftConfig,
+  options: RaftKvOptions = {},
+): Scenario<RaftWireMessage | RaftMessage, string> {
+  const integrity = options.integrity ?? true;
+  const wrap = <M, T>(node: ProtocolNode<M, T>) => (integrity ? withIntegrity(node) : node);
   return {
     name,
-    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under crashes, partitions, loss, delay, pauses, clock faults, duplication and replay; history linearizable, no acknowledged write lost, election safety`,
+    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under crashes, partitions, loss, delay, pauses, clock faults, corruption, duplication and replay (every message checksummed); history linearizable, no acknowledged write lost, election safety`,
     defaults: {
       nodes: 5 + RAFT_KV_CLIENTS,
       durationMs: 20_000,
@@ -205,6 +221,7 @@ export function raftKvScenarioOf(name: string, config: RaftConfig): Scenario<Raf
           "delay",
           "pause",
           "clock",
+          "corrupt",
           "duplicate",
           "replay",
         ],
@@ -215,18 +232,20 @@ export function raftKvScenarioOf(name: string, config: RaftConfig): Scenario<Raf
     nodesMax: 9 + RAFT_KV_CLIENTS,
     create(id, nodeCount) {
       const servers = Array.from({ length: nodeCount - RAFT_KV_CLIENTS }, (_, i) => i);
-      if (id < servers.length) return new RaftNode(id, config, servers);
-      return new RaftClient(id, {
-        servers,
-        nextOp: workload(id),
-        attemptTimeoutMs: 200,
-        opTimeoutMs: 2000,
-        backoffMsMin: 10,
-        backoffMsMax: 200,
-        thinkMs: 10,
-      });
+      if (id < servers.length) return wrap(new RaftNode(id, config, servers));
+      return wrap(
+        new RaftClient(id, {
+          servers,
+          nextOp: workload(id),
+          attemptTimeoutMs: 200,
+          opTimeoutMs: 2000,
+          backoffMsMin: 10,
+          backoffMsMax: 200,
+          thinkMs: 10,
+        }),
+      );
     },
-    validate: (msg) => raftProtocol.validate(msg),
+    validate: (msg) => (integrity ? raftWireProblem(msg) : raftMessageProblem(msg, RAFT_DEFAULTS)),
     check(view) {
       const servers = view.nodeCount - RAFT_KV_CLIENTS;
       const history = historyOfEvents(view);

@@ -1,0 +1,173 @@
+import { crc32c } from "@node-rs/crc32";
+import { Packr } from "msgpackr";
+import type { Env } from "../core/env.js";
+import { wrapEnv } from "../core/env-wrap.js";
+import type { NodeId } from "../core/ids.js";
+import type { HostNotice, ProtocolNode } from "../core/protocol.js";
+import { describeValue, isRecord } from "../core/validate.js";
+
+/**
+ * A message as it travels: the protocol's message and the CRC32C of its
+ * canonical encoding. The receiver recomputes the checksum and drops the
+ * message when they differ, so a message corrupted anywhere between the two
+ * protocol nodes (a wire with no checksum, a buggy proxy, the simulator's
+ * `corrupt` nemesis) becomes an omission, which Raft already tolerates.
+ */
+export interface Sealed<M> {
+  readonly crc: number;
+  readonly body: M;
+}
+
+/** The counter a receiver bumps for each message whose checksum did not match. */
+export const INTEGRITY_DROPPED_METRIC = "integrity_dropped_total";
+
+/**
+ * The canonical encoding: msgpack with plain maps (no record extension, so no
+ * state carried between calls), the same options as the real host's wire.
+ * Keys keep their insertion order, which a decoder preserves, so a message
+ * and its decoded copy encode to the same bytes.
+ */
+const canonical = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+
+/**
+ * CRC32C of `value`'s canonical encoding, or -1 when it cannot be encoded
+ * (a checksum is an unsigned 32-bit integer, so -1 never matches one). When
+ * the encoding of a decoded message equals the wire bytes, which it does
+ * unless a flip changed how a value is encoded, a flip of up to three bits on
+ * the wire is a flip of the same bits here, and CRC32C detects every such
+ * flip in messages below 2^31 bits (Hamming distance 4 or more); any other
+ * change escapes it with probability 2^-32.
+ */
+export function messageChecksum(value: unknown): number {
+  try {
+    return crc32c(canonical.pack(value));
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * Envelopes sealed in this process. One that reaches a receiver as the very
+ * same object was handed over in memory (the simulator's clean delivery,
+ * duplication and replay) and never encoded, so no bit of it could flip: its
+ * checksum need not be recomputed. A corrupted copy is always a new object,
+ * decoded from flipped bytes, and is always checked; on a real host every
+ * message is decoded from the wire and always checked. Messages are immutable
+ * once sent (their types are read-only), so the identity stands for the content.
+ */
+const sealedHere = new WeakSet<object>();
+
+/** `msg` with its checksum, ready to send. */
+export function sealMessage<M>(msg: M): Sealed<M> {
+  const sealed = { crc: messageChecksum(msg), body: msg };
+  sealedHere.add(sealed);
+  return sealed;
+}
+
+/**
+ * True when `msg`'s checksum matches its body, or, unless `always`, when it
+ * is an envelope sealed here and handed over unencoded.
+ */
+export function checksumMatches(msg: Sealed<unknown>, always = false): boolean {
+  return (!always && sealedHere.has(msg)) || messageChecksum(msg.body) === msg.crc;
+}
+
+/** How a node checks what it receives. */
+export interface IntegrityOptions {
+  /**
+   * Recompute the checksum even of an envelope sealed in this process and
+   * handed over as the same object (default false: it cannot have changed).
+   * True makes the simulator pay what a real host pays, for benchmarks.
+   */
+  readonly recheckInMemory?: boolean;
+}
+
+/**
+ * Why `msg` is not a well-formed sealed message, or undefined: `crc` must be
+ * an unsigned 32-bit integer and `body` must pass `bodyProblem` (its problems
+ * are reported under `body.`). It does not compare the checksum: the receiving
+ * node does, so that it can count what it drops.
+ */
+export function sealedProblem(
+  msg: unknown,
+  bodyProblem: (body: unknown) => string | undefined,
+): string | undefined {
+  if (!isRecord(msg)) return `message: expected a sealed object, got ${describeValue(msg)}`;
+  const crc = msg.crc;
+  if (typeof crc !== "number" || !Number.isInteger(crc) || crc < 0 || crc > 0xffff_ffff) {
+    return `crc: expected an unsigned 32-bit integer, got ${describeValue(crc)}`;
+  }
+  const problem = bodyProblem(msg.body);
+  return problem === undefined ? undefined : `body.${problem}`;
+}
+
+/**
+ * Wraps a protocol node so that everything it sends is sealed and everything
+ * it receives is checked: a message whose checksum does not match its body is
+ * dropped before the node sees it, counted in `integrity_dropped_total` and
+ * logged at debug. The node itself is unchanged and sees only intact
+ * messages; `inner` gives harnesses the node to inspect.
+ */
+export class IntegrityNode<M, T = string> implements ProtocolNode<Sealed<M>, T> {
+  private env!: Env<Sealed<M>, T>;
+  /** Messages dropped by this incarnation because their checksum did not match. */
+  droppedCount = 0;
+
+  private readonly always: boolean;
+
+  constructor(
+    readonly inner: ProtocolNode<M, T>,
+    options: IntegrityOptions = {},
+  ) {
+    this.always = options.recheckInMemory ?? false;
+  }
+
+  start(env: Env<Sealed<M>, T>, recovered: boolean): void {
+    this.env = env;
+    // Only `send` carries M; the wrapper replaces it, so the cast never lets
+    // an unsealed message reach the host.
+    const sealing = wrapEnv(env as unknown as Env<M, T>, {
+      send: (to, msg) => env.send(to, sealMessage(msg)),
+    });
+    this.inner.start(sealing, recovered);
+  }
+
+  onMessage(from: NodeId, msg: Sealed<M>): void {
+    if (!checksumMatches(msg, this.always)) {
+      this.droppedCount++;
+      this.env.metrics.inc(INTEGRITY_DROPPED_METRIC);
+      this.env.log.debug("dropped a message whose checksum does not match", {
+        from,
+        crc: msg.crc,
+        computed: messageChecksum(msg.body),
+      });
+      return;
+    }
+    this.inner.onMessage(from, msg.body);
+  }
+
+  onTimer(tag: T): void {
+    this.inner.onTimer(tag);
+  }
+
+  onNotice(notice: HostNotice): void {
+    this.inner.onNotice?.(notice);
+  }
+
+  stop(): void {
+    this.inner.stop?.();
+  }
+}
+
+/** `node` behind an end-to-end checksum (see `IntegrityNode`). */
+export function withIntegrity<M, T>(
+  node: ProtocolNode<M, T>,
+  options: IntegrityOptions = {},
+): IntegrityNode<M, T> {
+  return new IntegrityNode(node, options);
+}
+
+/** The node inside `node` when it is wrapped by `withIntegrity`, else `node` itself. */
+export function unwrapIntegrity(node: unknown): unknown {
+  return node instanceof IntegrityNode ? node.inner : node;
+}
