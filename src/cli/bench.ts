@@ -8,6 +8,7 @@ import {
 } from "../sim/bench/index.js";
 import { checkBenchmark } from "./bench-check.js";
 import { netBenchmark } from "./bench-net.js";
+import { raftBenchmark } from "./bench-raft.js";
 import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.js";
 
 /** One named benchmark of `cohort bench NAME`. */
@@ -44,6 +45,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   simBenchmark,
   netBenchmark,
   checkBenchmark,
+  raftBenchmark,
   {
     name: "gossip",
     summary:

@@ -39,6 +39,13 @@ export interface RaftLoadConfig extends RaftConfig {
   readonly backoffMsMax: number;
   /** A client's pause between two operations. */
   readonly thinkMs: number;
+  /**
+   * Servers sync once per burst of messages instead of once per message
+   * (`GroupCommit`): messages are held until the sync, so nothing is promised
+   * before it is durable either way. Off, a server syncs in every handler, as
+   * `cohort start --raft` runs it.
+   */
+  readonly groupCommit: boolean;
 }
 
 /** The most logical clients one driver runs (they share its msgId space). */
@@ -59,11 +66,12 @@ export const RAFT_LOAD_DEFAULTS: RaftLoadConfig = {
   durationMs: 5000,
   reportMs: 250,
   recordOps: false,
-  attemptTimeoutMs: 500,
-  opTimeoutMs: 5000,
+  attemptTimeoutMs: 2000,
+  opTimeoutMs: 10000,
   backoffMsMin: 10,
   backoffMsMax: 200,
   thinkMs: 0,
+  groupCommit: true,
 };
 
 const LIMITS: readonly (readonly [keyof RaftLoadConfig, number, number])[] = [
@@ -103,8 +111,10 @@ export function checkRaftLoadConfig(config: RaftLoadConfig): string | undefined 
   if (config.backoffMsMin > config.backoffMsMax) {
     return `backoffMsMin: expected at most backoffMsMax (${config.backoffMsMax}), got ${config.backoffMsMin}`;
   }
-  if (typeof config.recordOps !== "boolean") {
-    return `recordOps: expected a boolean, got ${JSON.stringify(config.recordOps)}`;
+  for (const field of ["recordOps", "groupCommit"] as const) {
+    if (typeof config[field] !== "boolean") {
+      return `${field}: expected a boolean, got ${JSON.stringify(config[field])}`;
+    }
   }
   return undefined;
 }

@@ -27,7 +27,7 @@ export const raftLoadProtocol: Protocol<RaftMessage, string, RaftLoadConfig> = {
     if (problem !== undefined) throw new Error(`raft-load config: ${problem}`);
     if (id >= config.servers) return new LoadDriver(id, config);
     const servers = Array.from({ length: config.servers }, (_, i) => i);
-    return new LoadServer(id, config, servers, config.reportMs);
+    return new LoadServer(id, config, servers, config.reportMs, config.groupCommit);
   },
   validate(msg: unknown): string | undefined {
     return raftMessageProblem(msg, RAFT_LOAD_DEFAULTS);

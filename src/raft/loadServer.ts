@@ -3,6 +3,7 @@ import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
 import type { ProtocolNode } from "../core/protocol.js";
 import type { RaftConfig } from "./config.js";
+import { GROUP_COMMIT_TAG, GroupCommit } from "./loadGroupCommit.js";
 import type { RaftMessage } from "./messages.js";
 import { RaftNode, type RaftTimer } from "./node.js";
 
@@ -37,7 +38,8 @@ export function kvDigest(entries: readonly (readonly [string, string])[]): strin
  * and, every `reportMs`, a `raftState` event — role, term, leader, commit and
  * applied index, the number of keys and `kvDigest` of its state machine — so
  * whoever watches the processes can tell that two servers applied the same
- * state. The wrapper only reads the node; Raft itself is unchanged.
+ * state. With `groupCommit` the node's syncs are coalesced (`GroupCommit`);
+ * otherwise the wrapper only reads the node. Raft itself is unchanged.
  */
 export class LoadServer implements ProtocolNode<RaftMessage, string> {
   readonly raft: RaftNode;
@@ -48,12 +50,14 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
     config: RaftConfig,
     servers: readonly NodeId[],
     private readonly reportMs: number,
+    private readonly groupCommit: boolean,
   ) {
     this.raft = new RaftNode(id, config, servers);
     this.servers = servers;
   }
 
   private readonly servers: readonly NodeId[];
+  private group: GroupCommit<RaftMessage> | undefined;
 
   start(env: Env<RaftMessage, string>, recovered: boolean): void {
     this.env = env;
@@ -63,8 +67,10 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
       () =>
         `raft-load: ${this.servers.length} servers configured but the cluster has ${env.cluster.length} nodes`,
     );
+    this.group = this.groupCommit ? new GroupCommit(env) : undefined;
+    const raftEnv = this.group?.wrap() ?? env;
     // Raft sets only its own tags ("tick"), which onTimer hands back to it.
-    this.raft.start(env as Env<RaftMessage, RaftTimer>, recovered);
+    this.raft.start(raftEnv as Env<RaftMessage, RaftTimer>, recovered);
     if (this.reportMs > 0) env.setTimer(this.reportMs, REPORT);
   }
 
@@ -73,6 +79,10 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
   }
 
   onTimer(tag: string): void {
+    if (tag === GROUP_COMMIT_TAG && this.group !== undefined) {
+      this.group.flush();
+      return;
+    }
     if (tag !== REPORT) {
       this.raft.onTimer(tag as RaftTimer);
       return;
@@ -94,6 +104,7 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
       appliedIndex: v.appliedIndex,
       keys: entries.length,
       digest: kvDigest(entries),
+      ...(this.group === undefined ? {} : this.group.counts),
     };
   }
 }

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Cluster } from "../net/launcher.js";
+import { freeBasePort } from "../net/testing/ports.js";
+import type { LatencySummary } from "../raft/loadStats.js";
+
+/** What one measured run saw: puts that returned ok in the window, per second, and their latency. */
+export interface LoadRun extends LatencySummary {
+  readonly ok: number;
+  readonly fail: number;
+  readonly okPerSec: number;
+}
+
+/** One run of cohort's Raft under a put load. */
+export interface RaftLoadOptions {
+  readonly servers: number;
+  readonly clients: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly keys: number;
+  readonly valueBytes: number;
+  /** More `raft-load` config fields (e.g. Raft's own). */
+  readonly config?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Starts `servers` Raft processes and one load-driver process (`raft-load`,
+ * real TCP on loopback, file storage that fsyncs, fresh data directories),
+ * waits for the driver's `loadResult`, stops everything and removes the data.
+ */
+export async function runRaftLoad(o: RaftLoadOptions): Promise<LoadRun> {
+  const dataDir = mkdtempSync(join(tmpdir(), "cohort-bench-raft-"));
+  const nodes = o.servers + 1;
+  const cluster = await Cluster.launch({
+    nodes,
+    basePort: await freeBasePort(nodes),
+    protocol: "raft-load",
+    config: {
+      servers: o.servers,
+      clients: o.clients,
+      workload: "puts",
+      keys: o.keys,
+      valueBytes: o.valueBytes,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      reportMs: 0,
+      recordOps: false,
+      ...o.config,
+    },
+    dataDir,
+    statusMs: 1_000,
+    logLevel: "warn",
+  });
+  try {
+    const line = await cluster.waitFor(
+      (l) => l.kind === "event" && l.event.type === "loadResult",
+      o.warmupMs + o.durationMs + 60_000,
+      0,
+      "the driver's loadResult",
+    );
+    if (line.kind !== "event") throw new Error("unreachable: loadResult is an event");
+    const e = line.event;
+    const num = (field: string): number => {
+      const value = e[field];
+      // JSON turns NaN (no sample) into null.
+      return typeof value === "number" ? value : Number.NaN;
+    };
+    return {
+      ok: num("ok"),
+      fail: num("fail") + num("info"),
+      okPerSec: num("okPerSec"),
+      samples: num("samples"),
+      p50Ms: num("p50Ms"),
+      p90Ms: num("p90Ms"),
+      p99Ms: num("p99Ms"),
+      maxMs: num("maxMs"),
+      meanMs: num("meanMs"),
+    };
+  } finally {
+    await cluster.stop(2_000);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,174 @@
+import type { Benchmark } from "./bench.js";
+import { etcdVersion, runEtcdLoad } from "./bench-raft-etcd.js";
+import { type LoadRun, runRaftLoad } from "./bench-raft-run.js";
+import { EXIT, intFlag, parseFlags, UsageError } from "./command.js";
+
+const HELP = `cohort bench raft [options]
+
+Committed puts per second and their latency on real processes: 3 Raft servers
+and one load-driver process (protocol raft-load) on loopback, real TCP, file
+storage that fsyncs before anything is acknowledged. For each client count, a
+fresh cluster per repeat; puts returning in the measuring window count, and
+the medians over repeats are reported. When etcd is installed, a fresh
+3-member etcd on loopback gets the same closed-loop put load in the same run,
+right after each of ours, over its v3 JSON gateway, and the ratios are shown.
+
+Options:
+  --clients LIST     concurrent clients, comma-separated (default 1,16,256)
+  --repeats N        runs per client count and system (default 3)
+  --warmup-ms MS     not measured at the start of a run (default 1000)
+  --duration-ms MS   measuring window of a run (default 5000)
+  --value-bytes B    length of each put's value (default 256)
+  --keys N           keys the puts spread over (default 1000)
+  --etcd PATH|off    the etcd binary to compare with (default etcd)
+  --json             one JSON object instead of the table
+`;
+
+/** Both systems' figures for one client count. */
+interface Row {
+  readonly clients: number;
+  readonly raft: readonly LoadRun[];
+  readonly etcd: readonly LoadRun[];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Medians over runs of throughput and latency. */
+function medians(runs: readonly LoadRun[]): { okPerSec: number; p50Ms: number; p99Ms: number } {
+  return {
+    okPerSec: median(runs.map((r) => r.okPerSec)),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+  };
+}
+
+function parseClients(text: string | undefined): number[] {
+  const list = (text ?? "1,16,256").split(",").map((s) => Number(s.trim()));
+  for (const n of list) {
+    if (!Number.isSafeInteger(n) || n < 1 || n > 4096) {
+      throw new UsageError(
+        `--clients: expected integers in [1, 4096], got ${JSON.stringify(text)}`,
+      );
+    }
+  }
+  return list;
+}
+
+const fmt = (x: number, digits = 1): string =>
+  Number.isNaN(x) ? "-" : x.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+function format(rows: readonly Row[], etcd: string | undefined, settings: string): string {
+  const out = [
+    `raft on real processes: 3 servers + 1 load driver on loopback, fsync on (${settings})`,
+    `${"clients".padStart(7)}  ${"puts/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}${
+      etcd === undefined
+        ? ""
+        : `  |  ${"etcd/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}  ${"ratio".padStart(6)}`
+    }`,
+  ];
+  for (const row of rows) {
+    const r = medians(row.raft);
+    let line = `${String(row.clients).padStart(7)}  ${fmt(r.okPerSec).padStart(9)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)}`;
+    if (etcd !== undefined) {
+      const e = medians(row.etcd);
+      line += `  |  ${fmt(e.okPerSec).padStart(9)} ${fmt(e.p50Ms, 2).padStart(8)} ${fmt(e.p99Ms, 2).padStart(8)}  ${fmt(r.okPerSec / e.okPerSec, 3).padStart(6)}`;
+    }
+    out.push(line);
+  }
+  for (const row of rows) {
+    out.push(
+      `  runs at ${row.clients}: raft puts/s ${row.raft.map((r) => fmt(r.okPerSec)).join(", ")}` +
+        (etcd === undefined ? "" : `; etcd ${row.etcd.map((r) => fmt(r.okPerSec)).join(", ")}`),
+    );
+  }
+  out.push(
+    etcd === undefined
+      ? "etcd: not installed (--etcd PATH, or apt-get install etcd-server), no comparison"
+      : `etcd ${etcd}: same load through its JSON gateway to the leader; ratio = raft puts/s / etcd puts/s (medians)`,
+  );
+  return out.join("\n");
+}
+
+/** `cohort bench raft`: Raft's committed puts/s and latency on real processes, beside etcd. */
+export const raftBenchmark: Benchmark = {
+  name: "raft",
+  summary:
+    "real processes: Raft committed puts/s and p50/p99 at 1/16/256 clients, fsync on, beside a 3-member etcd when installed",
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      {
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+        clients: { type: "string" },
+        repeats: { type: "string" },
+        "warmup-ms": { type: "string" },
+        "duration-ms": { type: "string" },
+        "value-bytes": { type: "string" },
+        keys: { type: "string" },
+        etcd: { type: "string" },
+      },
+      false,
+    );
+    if (values.help === true) {
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    const clients = parseClients(values.clients);
+    const repeats = intFlag("repeats", values.repeats, 3, 1, 50);
+    const warmupMs = intFlag("warmup-ms", values["warmup-ms"], 1000, 0, 600_000);
+    const durationMs = intFlag("duration-ms", values["duration-ms"], 5000, 100, 600_000);
+    const valueBytes = intFlag("value-bytes", values["value-bytes"], 256, 1, 65_536);
+    const keys = intFlag("keys", values.keys, 1000, 1, 1_000_000);
+    const etcdBinary = values.etcd ?? "etcd";
+    const etcd = etcdBinary === "off" ? undefined : etcdVersion(etcdBinary);
+    if (etcdBinary !== "off" && etcd === undefined && values.etcd !== undefined) {
+      throw new UsageError(`--etcd: cannot run ${JSON.stringify(etcdBinary)} --version`);
+    }
+    const rows: Row[] = [];
+    for (const n of clients) {
+      const raft: LoadRun[] = [];
+      const etcdRuns: LoadRun[] = [];
+      for (let r = 0; r < repeats; r++) {
+        const load = { clients: n, warmupMs, durationMs, keys, valueBytes };
+        raft.push(await runRaftLoad({ servers: 3, ...load }));
+        if (etcd !== undefined) etcdRuns.push(await runEtcdLoad({ binary: etcdBinary, ...load }));
+        process.stderr.write(
+          `bench raft: ${n} clients, run ${r + 1}/${repeats}: raft ${fmt(raft.at(-1)?.okPerSec ?? Number.NaN)} puts/s` +
+            (etcd === undefined
+              ? "\n"
+              : `, etcd ${fmt(etcdRuns.at(-1)?.okPerSec ?? Number.NaN)} puts/s\n`),
+        );
+      }
+      rows.push({ clients: n, raft, etcd: etcdRuns });
+    }
+    const settings = `${repeats} runs per row, ${warmupMs} ms warm-up, ${durationMs} ms measured, ${valueBytes}-byte values over ${keys} keys`;
+    if (values.json === true) {
+      const json = {
+        servers: 3,
+        settings: { repeats, warmupMs, durationMs, valueBytes, keys },
+        etcd: etcd ?? null,
+        rows: rows.map((row) => ({
+          clients: row.clients,
+          raft: medians(row.raft),
+          etcd: etcd === undefined ? null : medians(row.etcd),
+          ratio:
+            etcd === undefined ? null : medians(row.raft).okPerSec / medians(row.etcd).okPerSec,
+          raftRuns: row.raft,
+          etcdRuns: row.etcd,
+        })),
+      };
+      process.stdout.write(`${JSON.stringify(json)}\n`);
+    } else {
+      process.stdout.write(`${format(rows, etcd, settings)}\n`);
+    }
+    return EXIT.ok;
+  },
+};
