@@ -8,7 +8,7 @@ const HELP = `cohort bench raft [options]
 Committed puts per second and their latency on real processes: 3 Raft servers
 and one load-driver process (protocol raft-load) on loopback, real TCP, file
 storage that fsyncs before anything is acknowledged. For each client count, a
-fresh cluster per repeat; puts returning in the measuring window count, and
+fresh cluster per repeat and system (runs interleaved); puts returning in the measuring window count, and
 the medians over repeats are reported. When etcd is installed, a fresh
 3-member etcd on loopback gets the same closed-loop put load in the same run,
 right after each of ours, over its v3 JSON gateway, and the ratios are shown.
@@ -21,14 +21,26 @@ Options:
   --value-bytes B    length of each put's value (default 256)
   --keys N           keys the puts spread over (default 1000)
   --etcd PATH|off    the etcd binary to compare with (default etcd)
+  --group-commit on|off|both
+                     Raft servers sync once per burst of messages (on), once per
+                     message as cohort start --raft does (off), or run both (default)
   --json             one JSON object instead of the table
 `;
 
-/** Both systems' figures for one client count. */
+/** The systems measured, in the order of each repeat. */
+type System = "raft" | "raftSync" | "etcd";
+
+/** What each system is called in the table. */
+const TITLE: Record<System, string> = {
+  raft: "raft, group commit",
+  raftSync: "raft, fsync per msg",
+  etcd: "etcd",
+};
+
+/** Every system's runs for one client count. */
 interface Row {
   readonly clients: number;
-  readonly raft: readonly LoadRun[];
-  readonly etcd: readonly LoadRun[];
+  readonly runs: Record<System, LoadRun[]>;
 }
 
 function median(values: readonly number[]): number {
@@ -64,34 +76,39 @@ function parseClients(text: string | undefined): number[] {
 const fmt = (x: number, digits = 1): string =>
   Number.isNaN(x) ? "-" : x.toLocaleString("en-US", { maximumFractionDigits: digits });
 
-function format(rows: readonly Row[], etcd: string | undefined, settings: string): string {
+function format(
+  rows: readonly Row[],
+  systems: readonly System[],
+  etcd: string | undefined,
+  settings: string,
+): string {
   const out = [
     `raft on real processes: 3 servers + 1 load driver on loopback, fsync on (${settings})`,
-    `${"clients".padStart(7)}  ${"puts/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}${
-      etcd === undefined
-        ? ""
-        : `  |  ${"etcd/s".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}  ${"ratio".padStart(6)}`
-    }`,
+    `${"".padStart(7)}${systems.map((sys) => `  | ${TITLE[sys].padEnd(26)}`).join("")}${etcd === undefined ? "" : "  | raft/etcd"}`,
+    `${"clients".padStart(7)}${systems.map(() => `  | ${"puts/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`).join("")}${etcd === undefined ? "" : `  | ${"puts/s".padStart(9)}`}`,
   ];
   for (const row of rows) {
-    const r = medians(row.raft);
-    let line = `${String(row.clients).padStart(7)}  ${fmt(r.okPerSec).padStart(9)} ${fmt(r.p50Ms, 2).padStart(8)} ${fmt(r.p99Ms, 2).padStart(8)}`;
+    let line = String(row.clients).padStart(7);
+    for (const sys of systems) {
+      const m = medians(row.runs[sys]);
+      line += `  | ${fmt(m.okPerSec).padStart(8)} ${fmt(m.p50Ms, 2).padStart(8)} ${fmt(m.p99Ms, 2).padStart(8)}`;
+    }
     if (etcd !== undefined) {
-      const e = medians(row.etcd);
-      line += `  |  ${fmt(e.okPerSec).padStart(9)} ${fmt(e.p50Ms, 2).padStart(8)} ${fmt(e.p99Ms, 2).padStart(8)}  ${fmt(r.okPerSec / e.okPerSec, 3).padStart(6)}`;
+      const raft = systems.includes("raft") ? "raft" : "raftSync";
+      const ratio = medians(row.runs[raft]).okPerSec / medians(row.runs.etcd).okPerSec;
+      line += `  | ${fmt(ratio, 3).padStart(9)}`;
     }
     out.push(line);
   }
   for (const row of rows) {
     out.push(
-      `  runs at ${row.clients}: raft puts/s ${row.raft.map((r) => fmt(r.okPerSec)).join(", ")}` +
-        (etcd === undefined ? "" : `; etcd ${row.etcd.map((r) => fmt(r.okPerSec)).join(", ")}`),
+      `  runs at ${row.clients} clients, puts/s: ${systems.map((sys) => `${sys} ${row.runs[sys].map((r) => fmt(r.okPerSec)).join(", ")}`).join("; ")}`,
     );
   }
   out.push(
     etcd === undefined
       ? "etcd: not installed (--etcd PATH, or apt-get install etcd-server), no comparison"
-      : `etcd ${etcd}: same load through its JSON gateway to the leader; ratio = raft puts/s / etcd puts/s (medians)`,
+      : `etcd ${etcd}: same load through its v3 JSON gateway to the leader; raft/etcd = ${systems.includes("raft") ? "group-commit" : "fsync-per-message"} raft puts/s over etcd's (medians)`,
   );
   return out.join("\n");
 }
@@ -114,6 +131,7 @@ export const raftBenchmark: Benchmark = {
         "value-bytes": { type: "string" },
         keys: { type: "string" },
         etcd: { type: "string" },
+        "group-commit": { type: "string" },
       },
       false,
     );
@@ -132,22 +150,37 @@ export const raftBenchmark: Benchmark = {
     if (etcdBinary !== "off" && etcd === undefined && values.etcd !== undefined) {
       throw new UsageError(`--etcd: cannot run ${JSON.stringify(etcdBinary)} --version`);
     }
+    const groupCommit = values["group-commit"] ?? "both";
+    if (!["on", "off", "both"].includes(groupCommit)) {
+      throw new UsageError(
+        `--group-commit: expected on, off or both, got ${JSON.stringify(groupCommit)}`,
+      );
+    }
+    const systems: System[] = [];
+    if (groupCommit !== "off") systems.push("raft");
+    if (groupCommit !== "on") systems.push("raftSync");
+    if (etcd !== undefined) systems.push("etcd");
     const rows: Row[] = [];
     for (const n of clients) {
-      const raft: LoadRun[] = [];
-      const etcdRuns: LoadRun[] = [];
+      const row: Row = { clients: n, runs: { raft: [], raftSync: [], etcd: [] } };
       for (let r = 0; r < repeats; r++) {
         const load = { clients: n, warmupMs, durationMs, keys, valueBytes };
-        raft.push(await runRaftLoad({ servers: 3, ...load }));
-        if (etcd !== undefined) etcdRuns.push(await runEtcdLoad({ binary: etcdBinary, ...load }));
+        // Interleaved, so a change in the machine's load touches every system alike.
+        for (const sys of systems) {
+          row.runs[sys].push(
+            sys === "etcd"
+              ? await runEtcdLoad({ binary: etcdBinary, ...load })
+              : await runRaftLoad({ servers: 3, ...load, config: { groupCommit: sys === "raft" } }),
+          );
+        }
+        const last = systems.map(
+          (sys) => `${sys} ${fmt(row.runs[sys].at(-1)?.okPerSec ?? Number.NaN)}`,
+        );
         process.stderr.write(
-          `bench raft: ${n} clients, run ${r + 1}/${repeats}: raft ${fmt(raft.at(-1)?.okPerSec ?? Number.NaN)} puts/s` +
-            (etcd === undefined
-              ? "\n"
-              : `, etcd ${fmt(etcdRuns.at(-1)?.okPerSec ?? Number.NaN)} puts/s\n`),
+          `bench raft: ${n} clients, run ${r + 1}/${repeats}: ${last.join(", ")} puts/s\n`,
         );
       }
-      rows.push({ clients: n, raft, etcd: etcdRuns });
+      rows.push(row);
     }
     const settings = `${repeats} runs per row, ${warmupMs} ms warm-up, ${durationMs} ms measured, ${valueBytes}-byte values over ${keys} keys`;
     if (values.json === true) {
@@ -155,19 +188,16 @@ export const raftBenchmark: Benchmark = {
         servers: 3,
         settings: { repeats, warmupMs, durationMs, valueBytes, keys },
         etcd: etcd ?? null,
+        systems,
         rows: rows.map((row) => ({
           clients: row.clients,
-          raft: medians(row.raft),
-          etcd: etcd === undefined ? null : medians(row.etcd),
-          ratio:
-            etcd === undefined ? null : medians(row.raft).okPerSec / medians(row.etcd).okPerSec,
-          raftRuns: row.raft,
-          etcdRuns: row.etcd,
+          medians: Object.fromEntries(systems.map((sys) => [sys, medians(row.runs[sys])])),
+          runs: Object.fromEntries(systems.map((sys) => [sys, row.runs[sys]])),
         })),
       };
       process.stdout.write(`${JSON.stringify(json)}\n`);
     } else {
-      process.stdout.write(`${format(rows, etcd, settings)}\n`);
+      process.stdout.write(`${format(rows, systems, etcd, settings)}\n`);
     }
     return EXIT.ok;
   },
