@@ -1,4 +1,5 @@
 import { runDetectorsBench } from "../bench/detectors.js";
+import { electionBenchmark } from "../bench/election.js";
 import { runGossipBench } from "../bench/gossip.js";
 import {
   formatSimBench,
@@ -46,6 +47,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   netBenchmark,
   checkBenchmark,
   raftBenchmark,
+  electionBenchmark,
   {
     name: "gossip",
     summary:
