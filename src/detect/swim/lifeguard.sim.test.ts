@@ -26,6 +26,7 @@ function sim(config: SwimConfig, wrap?: (id: NodeId, node: SwimNode) => Node, se
   return new Simulation<SwimMsg, SwimTimer | StallTimer>({
     seed,
     nodeCount: N,
+    keepTrace: true,
     create: (id) => {
       const node = new SwimNode(config);
       return wrap === undefined ? node : wrap(id, node);
@@ -87,6 +88,27 @@ describe("Lifeguard in the simulator: a member whose receive loop stalls 2 s", (
     expect(swimAt(s, 1).healthMultiplier()).toBe(1);
   });
 
+  it("local health stretches only failing probes: once its probes are answered again, the member probes at the base period (memberlist's behaviour)", () => {
+    const s = sim(LIFEGUARD, stallN1);
+    s.run(7000);
+    expect(swimAt(s, 1).healthMultiplier()).toBe(7);
+    s.run(9000);
+    // at 200 ms periods: 5 probes a second; with every period stretched by the multiplier
+    // (7×, 6×, … after the stall) there would be one or two
+    const pings = s
+      .trace()
+      .filter(
+        (r) =>
+          r.ev === "send" &&
+          r.from === 1 &&
+          r.t >= 8000 &&
+          r.t < 9000 &&
+          (r.msg as SwimMsg).type === "ping",
+      );
+    expect(pings.length).toBeGreaterThanOrEqual(4);
+    expect(swimAt(s, 1).healthMultiplier()).toBe(1);
+  });
+
   it("without the self-blame rule (the paper's Lifeguard): healthy members are suspected, but dynamic suspicion and the buddy system keep every one of them from being declared dead", () => {
     const s = sim(PAPER, stallN1);
     s.run(10_000);
@@ -99,6 +121,39 @@ describe("Lifeguard in the simulator: a member whose receive loop stalls 2 s", (
     const s = sim({ ...PLAIN, blameSelfWhenUnheard: true }, stallN1);
     s.run(10_000);
     expect(accusationsOfOthers(s, 1, 5000, 10_000).length).toBeGreaterThan(0);
+  });
+});
+
+describe("Lifeguard in the simulator: a member cut off from everyone", () => {
+  /** n1 partitioned away from 5 s to 25 s: when it first suspected each other member. */
+  function isolated(config: SwimConfig): Map<NodeId, number> {
+    const s = sim(config);
+    s.schedule(5000, {
+      verb: "partition",
+      groups: [[1], [0, 2, 3, 4, 5, 6, 7]],
+      durationMs: 20_000,
+    });
+    s.run(25_000);
+    const first = new Map<NodeId, number>();
+    for (const e of s.events())
+      if (e.node === 1 && e.event.type === "suspect" && !first.has(e.event.peer as NodeId))
+        first.set(e.event.peer as NodeId, e.t);
+    return first;
+  }
+
+  it("still suspects every member it cannot reach: the self-blame rule delays its first suspicions, then accuses the withheld members at once, finishing no later than without the rule", () => {
+    const withRule = isolated(LIFEGUARD);
+    const without = isolated(PAPER);
+    expect([...withRule.keys()].sort()).toEqual([0, 2, 3, 4, 5, 6, 7]);
+    expect([...without.keys()].sort()).toEqual([0, 2, 3, 4, 5, 6, 7]);
+    const firstOf = (m: Map<NodeId, number>) => Math.min(...m.values());
+    const lastOf = (m: Map<NodeId, number>) => Math.max(...m.values());
+    // three withheld probes (multiplier 1 → 4 → 7 → 8) before the first accusation …
+    expect(firstOf(withRule)).toBeGreaterThan(firstOf(without) + 2000);
+    // … which takes the withheld members along: several accused at the same instant
+    const atFirst = [...withRule.values()].filter((t) => t === firstOf(withRule)).length;
+    expect(atFirst).toBeGreaterThanOrEqual(3);
+    expect(lastOf(withRule)).toBeLessThanOrEqual(lastOf(without) + 1);
   });
 });
 

@@ -16,6 +16,8 @@ interface Member {
 interface Probe {
   readonly target: NodeId;
   readonly msgId: number;
+  /** When an unanswered probe is judged failed: its start plus the stretched period. */
+  readonly deadlineMs: number;
   acked: boolean;
   nacksExpected: number;
   nacksGot: number;
@@ -68,6 +70,8 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
   private health = 0;
   private nextMsgId = 1;
   private probe: Probe | undefined;
+  /** Targets of unheard probes whose suspicion was withheld (see `isUnheard`). */
+  private withheld: NodeId[] = [];
   private joined = false;
   private leaving = false;
 
@@ -87,7 +91,7 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
     }
     // Announce this life: peers that think an older incarnation suspect or dead learn it is back.
     this.broadcasts.push(this.selfUpdate("alive"));
-    env.setTimer(this.scaled(this.config.probeIntervalMs), { kind: "period" });
+    env.setTimer(this.config.probeIntervalMs, { kind: "period" });
     env.setTimer(this.jitteredSyncMs(), { kind: "sync" });
     this.reportHealth();
   }
@@ -217,19 +221,34 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
 
   // ---- probing -------------------------------------------------------------
 
+  /**
+   * A protocol period ends: judge the open probe and start the next. Lifeguard
+   * (as memberlist does it): the local health multiplier stretches the time an
+   * unanswered probe is given — its deadline — so while probes fail this node
+   * probes (and suspects) more slowly; a probe that was answered ends at the
+   * base period, so a recovering node probes at the full rate again.
+   */
   private onPeriod(): void {
     const open = this.probe;
-    if (open !== undefined && !open.acked) this.probeFailed(open);
+    if (open !== undefined && !open.acked) {
+      const waitMs = open.deadlineMs - this.env.now();
+      if (waitMs > 1) {
+        this.env.setTimer(waitMs, { kind: "period" });
+        return;
+      }
+      this.probeFailed(open);
+    }
     this.probe = undefined;
     const target = this.order.next((id) => this.isProbeable(id));
     if (target !== undefined) {
       const msgId = this.nextMsgId++;
-      this.probe = { target, msgId, acked: false, nacksExpected: 0, nacksGot: 0 };
+      const deadlineMs = this.env.now() + this.scaled(this.config.probeIntervalMs);
+      this.probe = { target, msgId, deadlineMs, acked: false, nacksExpected: 0, nacksGot: 0 };
       this.env.send(target, { type: "ping", msgId, updates: this.piggyback(target) });
       this.env.metrics.inc("swim.probes");
       this.env.setTimer(this.scaled(this.config.probeTimeoutMs), { kind: "probeTimeout", msgId });
     }
-    this.env.setTimer(this.scaled(this.config.probeIntervalMs), { kind: "period" });
+    this.env.setTimer(this.config.probeIntervalMs, { kind: "period" });
   }
 
   private probeIndirectly(probe: Probe): void {
@@ -245,33 +264,43 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
   }
 
   private probeFailed(probe: Probe): void {
-    const withheld = this.unheardWithheld(probe);
+    const unheard = this.isUnheard(probe);
+    const withhold = unheard && this.health < this.config.healthMax - 1;
     // Lifeguard: blame ourselves for missing nacks (we may be the slow one), else for the failure.
     if (probe.nacksExpected > 0) this.adjustHealth(probe.nacksExpected - probe.nacksGot);
     else this.adjustHealth(1);
-    const m = this.members.get(probe.target);
-    if (m === undefined || m.state !== "alive") return;
-    if (withheld) {
+    if (withhold) {
+      this.withheld.push(probe.target);
       this.env.metrics.inc("swim.suspicionsWithheld");
       return;
     }
-    const state = this.config.suspicion ? "suspect" : "dead";
-    this.apply({ member: probe.target, state, incarnation: m.incarnation, source: this.env.self });
+    // Heard by someone: the withheld silences were ours. Still unheard at full
+    // health: they were the network's, so accuse those members too.
+    const owed = unheard ? this.withheld : [];
+    this.withheld = [];
+    for (const id of [...owed, probe.target]) this.suspectAfterProbe(id);
   }
 
   /**
-   * Whether a failed probe's suspicion is withheld (judged before the probe's
-   * own health adjustment): nobody answered it at all, not even a relay's nack,
-   * so the fault is more likely ours — a stalled receive loop, a pause, a cut
-   * of all our links — and our health multiplier had not yet reached its
-   * maximum. Once it has and we still hear no one, we suspect again, so an
-   * isolated member still suspects the members it cannot reach, a few
-   * stretched periods later.
+   * Ours, in Lifeguard's spirit (`blameSelfWhenUnheard`): a failed probe that
+   * nobody answered at all — not the target, not one relay's nack — is evidence
+   * against this node (a stalled receive loop, a pause, all its links cut)
+   * rather than the target. Such a probe's suspicion is withheld while the
+   * health multiplier (before the probe's own adjustment) is below its maximum;
+   * the target is remembered. An answered probe forgets the withheld targets;
+   * an unheard one at full health accuses them with its own target, so a
+   * member cut off from everyone suspects the same members, by the same time,
+   * for all but its first few (stretched) periods.
    */
-  private unheardWithheld(probe: Probe): boolean {
-    if (!this.config.blameSelfWhenUnheard || probe.nacksExpected === 0 || probe.nacksGot > 0)
-      return false;
-    return this.health < this.config.healthMax - 1;
+  private isUnheard(probe: Probe): boolean {
+    return this.config.blameSelfWhenUnheard && probe.nacksExpected > 0 && probe.nacksGot === 0;
+  }
+
+  private suspectAfterProbe(id: NodeId): void {
+    const m = this.members.get(id);
+    if (m === undefined || m.state !== "alive") return;
+    const state = this.config.suspicion ? "suspect" : "dead";
+    this.apply({ member: id, state, incarnation: m.incarnation, source: this.env.self });
   }
 
   private onPingOk(from: NodeId, inReplyTo: number): void {
@@ -296,6 +325,7 @@ export class SwimNode implements DetectorNode<SwimMsg, SwimTimer> {
   private acked(): void {
     if (this.probe === undefined || this.probe.acked) return;
     this.probe.acked = true;
+    this.withheld = [];
     this.adjustHealth(-1);
   }
 
