@@ -119,6 +119,7 @@ export abstract class RaftMembership extends RaftReads {
     }
     if (heir !== null && best === this.log.lastIndex())
       this.send(heir, this.revokeLease({ type: "timeoutNow", term: this.term }));
+    this.env.emit({ type: "raftRemovedLeader", node: this.id, term: this.term, heir });
     this.env.log.info("raft: removed from the configuration; stepping down", {
       term: this.term,
       heir,

@@ -17,6 +17,7 @@ const SEEDS_PER_PROFILE: Record<string, number> = {
   isolateLeader: 60,
   five: 40,
   paper: 60,
+  membership: 30,
 };
 
 function run(profileName: string, profile: RunProfile, seed: number): RandomRunReport {
@@ -72,6 +73,13 @@ describe("deliberately broken variants are caught", () => {
     const failing = failingSeeds(profile, 30, { unsafeCommitEarlierTerms: true });
     expect(failing.length).toBeGreaterThan(0);
     // The same seeds pass with the correct rule (the sweep above covers 1..60).
+  });
+
+  it("starting a membership change while another is uncommitted (no one-at-a-time rule) breaks election safety within 30 seeds", () => {
+    const profile = PROFILES.membership as RunProfile;
+    const failing = failingSeeds(profile, 30, { unsafeConcurrentChanges: true });
+    expect(failing.length).toBeGreaterThan(0);
+    // Seeds 1..40 pass with the rule (the sweep above).
   });
 
   it("a leader answering reads without a ReadIndex round gives a non-linearizable history within 40 seeds", () => {

@@ -24,6 +24,7 @@ import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
 import { raftKvScenario } from "./raft-kv.js";
+import { raftMembershipScenario } from "./raft-membership.js";
 import { snapshotBankScenario } from "./snapshot-bank.js";
 
 /**
@@ -43,6 +44,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   detectTimeoutFreeScenario,
   detectFuseScenario,
   raftKvScenario,
+  raftMembershipScenario,
   gossipAntiEntropyScenario,
   gossipRumorScenario,
   broadcastReliableScenario,

@@ -57,6 +57,26 @@ export const PROFILES: Readonly<Record<string, RunProfile>> = {
     isolateLeaderRate: 0.005,
     config: { leaseReads: true },
   },
+  /**
+   * An administrator asks the leader for a membership change every ~10 ms
+   * (add a spare as a learner, promote, remove a voter or the leader; most
+   * are refused while one is uncommitted), 5 nodes of which 3 start as
+   * voters, frequent random partitions and leaders cut off, snapshots every 8
+   * entries so new members get the configuration by InstallSnapshot.
+   */
+  membership: {
+    ...RANDOM_RUN_DEFAULTS,
+    nodes: 5,
+    spares: 2,
+    clients: 3,
+    lossRate: 0.05,
+    restartRate: 0.02,
+    partitionRate: 0.01,
+    healRate: 0.01,
+    isolateLeaderRate: 0.02,
+    membershipRate: 0.1,
+    config: { electionTicks: 4, snapshotEntries: 8, snapshotChunkPairs: 2 },
+  },
   /** The paper's Raft (no pre-vote, no check-quorum), long partitions, four clients. */
   paper: {
     ...RANDOM_RUN_DEFAULTS,

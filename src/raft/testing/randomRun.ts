@@ -4,6 +4,7 @@ import type { NodeId } from "../../core/ids.js";
 import { RaftClient } from "../client.js";
 import type { RaftConfig } from "../config.js";
 import type { KvOp } from "../kv.js";
+import type { Membership, MembershipChange } from "../membership.js";
 import { HistoryRecorder } from "../recorder.js";
 import { checkKvHistory } from "./kvHistory.js";
 import { type Envelope, TestNet } from "./net.js";
@@ -15,6 +16,12 @@ export interface RandomRunOptions {
   readonly nodes: number;
   /** How many of the nodes (the highest ids) are learners. */
   readonly learners?: number;
+  /** How many of the nodes (the highest ids, after the learners) start outside the configuration, as spares. */
+  readonly spares?: number;
+  /** Per ms: an administrator asks the current leader for a membership change (add a learner, promote, remove). */
+  readonly membershipRate?: number;
+  /** Membership changes keep at least this many voters (default 3) and at most every node. */
+  readonly votersMin?: number;
   readonly clients: number;
   readonly opsPerClient: number;
   /** Faults happen during this many ms… */
@@ -63,6 +70,9 @@ export interface RandomRunReport {
   readonly invariantSteps: number;
   readonly crashes: number;
   readonly partitions: number;
+  /** Membership changes asked for, and those answered ok (committed). */
+  readonly changesAsked: number;
+  readonly changesDone: number;
   readonly messagesSent: number;
   readonly finalState: [string, string][];
   /** The checker's verdict on the clients' history (etcd model, per key). */
@@ -100,8 +110,9 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
   const o = options;
   const rng = makePrng(o.seed ^ 0x5eed);
   const ids = Array.from({ length: o.nodes }, (_, i) => i);
-  const learners = ids.slice(ids.length - (o.learners ?? 0));
-  const net = new TestNet({ ids, learners, seed: o.seed, config: o.config ?? {} });
+  const members = ids.slice(0, ids.length - (o.spares ?? 0));
+  const learners = members.slice(members.length - (o.learners ?? 0));
+  const net = new TestNet({ ids, members, learners, seed: o.seed, config: o.config ?? {} });
   net.startAll();
   const recorder = new HistoryRecorder();
   const clients: RaftClient[] = [];
@@ -122,7 +133,20 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
   }
   let crashes = 0;
   let partitions = 0;
+  let changesAsked = 0;
+  let changesDone = 0;
   for (let t = 0; t < o.faultMs; t++) {
+    if (o.membershipRate !== undefined && rng() < o.membershipRate) {
+      const leader = net.leader();
+      const change =
+        leader === undefined
+          ? undefined
+          : pickChange(leader.membership, ids, o.votersMin ?? 3, rng);
+      if (leader !== undefined && change !== undefined) {
+        net.inject(ADMIN, leader.id, { type: "membership", msgId: ++changesAsked, change });
+      }
+    }
+    for (const e of net.takeOutside(ADMIN)) if (e.msg.type === "membershipOk") changesDone++;
     if (rng() < o.crashRate) {
       const up = ids.filter((id) => net.isUp(id));
       const victim = up[Math.floor(rng() * up.length)];
@@ -160,12 +184,16 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
   net.heal();
   for (const id of ids) if (!net.isUp(id)) net.restart(id);
   for (let t = 0; t < o.quietMs; t++) step(net, rng, 0, 0);
+  for (const e of net.takeOutside(ADMIN)) if (e.msg.type === "membershipOk") changesDone++;
   const leader = net.leader();
   assert(
     leader !== undefined,
     `seed ${o.seed}: no leader ${o.quietMs} ms after the faults stopped`,
   );
-  const views = net.views();
+  // Only the members of the leader's configuration must have caught up: spares and removed servers get nothing.
+  const inConfig = (id: NodeId) =>
+    leader.membership.voters.includes(id) || leader.membership.learners.includes(id);
+  const views = net.views().filter((v) => inConfig(v.id));
   for (const v of views) {
     assert(
       v.appliedIndex === leader.commitIndex,
@@ -174,7 +202,7 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
     );
   }
   const finalState = net.raft(leader.id)?.kvEntries() ?? [];
-  for (const id of ids) {
+  for (const id of ids.filter(inConfig)) {
     const state = JSON.stringify(net.raft(id)?.kvEntries());
     assert(
       state === JSON.stringify(finalState),
@@ -192,6 +220,8 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
     invariantSteps: net.invariants.steps,
     crashes,
     partitions,
+    changesAsked,
+    changesDone,
     messagesSent: net.messagesSent,
     finalState,
   };
@@ -219,6 +249,26 @@ function step(net: TestNet, rng: () => number, lossRate: number, duplicateRate: 
     net.deliverOne(e);
     if (rng() < duplicateRate) net.queue.push({ ...e, at: net.nowMs });
   }
+}
+
+/** The administrator the randomized runs play: its requests go to the leader, its answers are counted. */
+const ADMIN = 90;
+
+/** A single-server change that applies to `m`: promote a learner, add a spare, or remove a voter (the leader too) or a learner. */
+function pickChange(
+  m: Membership,
+  ids: readonly NodeId[],
+  votersMin: number,
+  rng: () => number,
+): MembershipChange | undefined {
+  const pick = (xs: readonly NodeId[]) => xs[Math.floor(rng() * xs.length)] ?? 0;
+  const spares = ids.filter((id) => !m.voters.includes(id) && !m.learners.includes(id));
+  const r = rng();
+  if (m.learners.length > 0 && r < 0.5) return { op: "promote", node: pick(m.learners) };
+  if (spares.length > 0 && r < 0.75) return { op: "addLearner", node: pick(spares) };
+  if (m.voters.length > votersMin) return { op: "remove", node: pick(m.voters) };
+  if (m.learners.length > 0) return { op: "remove", node: pick(m.learners) };
+  return undefined;
 }
 
 function randomGroups(ids: readonly NodeId[], rng: () => number): NodeId[][] {

@@ -1,0 +1,312 @@
+import type { History } from "../check/history.js";
+import type { NodeId } from "../core/index.js";
+import { RaftAdmin } from "../raft/admin.js";
+import { RaftClient } from "../raft/client.js";
+import { RAFT_DEFAULTS, type RaftConfig } from "../raft/config.js";
+import type { KvOp } from "../raft/kv.js";
+import { type Membership, type MembershipChange, membershipOf } from "../raft/membership.js";
+import { type RaftMessage, raftMessageProblem } from "../raft/messages.js";
+import { RaftNode } from "../raft/node.js";
+import { checkKvHistory } from "../raft/testing/kvHistory.js";
+import type { RunView, Scenario } from "../sim/scenario.js";
+import { historyOfEvents, RAFT_KV_CONFIG } from "./raft-kv.js";
+
+/** Key-value clients in every raft-membership run. */
+export const MEMBERSHIP_CLIENTS = 3;
+/** Administrators making membership changes concurrently (each one change at a time). */
+export const MEMBERSHIP_ADMINS = 2;
+/** The initial configuration: three voters; the other servers are spares. */
+const INITIAL_VOTERS = [0, 1, 2];
+const VOTERS_MIN = 3;
+const VOTERS_MAX = 5;
+const KEYS = ["a", "b", "c", "d"];
+const OPS_PER_CLIENT = 400;
+
+function workload(clientId: NodeId): (random: () => number, seq: number) => KvOp | undefined {
+  return (random, seq) => {
+    if (seq > OPS_PER_CLIENT) return undefined;
+    const key = KEYS[Math.floor(random() * KEYS.length)] ?? "a";
+    const r = random();
+    if (r < 0.4) return { op: "put", key, value: `${clientId}.${seq}` };
+    if (r < 0.7) return { op: "get", key };
+    if (r < 0.85)
+      return { op: "cas", key, from: `${clientId}.${seq - 1}`, to: `${clientId}.${seq}` };
+    if (r < 0.93) return { op: "delete", key };
+    return { op: "range", start: "a", end: "z", limit: 10 };
+  };
+}
+
+/**
+ * The administrators' policy: promote a learner, add a spare as a learner,
+ * remove a voter (the leader too) or a learner, keeping 3 to 5 voters.
+ */
+function planChanges(
+  servers: readonly NodeId[],
+): (random: () => number, m: Membership) => MembershipChange | undefined {
+  return (random, m) => {
+    const pick = (xs: readonly NodeId[]) => xs[Math.floor(random() * xs.length)] ?? 0;
+    const spares = servers.filter((s) => !m.voters.includes(s) && !m.learners.includes(s));
+    const r = random();
+    if (m.learners.length > 0 && r < 0.6) return { op: "promote", node: pick(m.learners) };
+    if (m.voters.length < VOTERS_MAX && spares.length > 0 && r < 0.85)
+      return { op: "addLearner", node: pick(spares) };
+    if (m.voters.length > VOTERS_MIN) return { op: "remove", node: pick(m.voters) };
+    if (m.learners.length > 0) return { op: "remove", node: pick(m.learners) };
+    if (spares.length > 0) return { op: "addLearner", node: pick(spares) };
+    return undefined;
+  };
+}
+
+function liveServers(view: RunView<unknown, unknown>, servers: number): RaftNode[] {
+  const live: RaftNode[] = [];
+  for (let id = 0; id < servers; id++) {
+    const node = view.node(id);
+    if (node instanceof RaftNode) live.push(node);
+  }
+  return live;
+}
+
+function electionSafety(view: RunView<unknown, unknown>): string[] {
+  const leaders = new Map<number, NodeId>();
+  const out: string[] = [];
+  for (const { t, node, event } of view.events) {
+    if (event.type !== "raftRole" || event.role !== "leader") continue;
+    const term = Number(event.term);
+    const other = leaders.get(term);
+    if (other === undefined) leaders.set(term, node);
+    else if (other !== node)
+      out.push(`t=${t}ms election safety: n${other} and n${node} both lead term ${term}`);
+  }
+  return out;
+}
+
+/** Every pair of live servers (members, spares and removed ones alike) agrees on the entries both committed. */
+function committedAgreement(live: readonly RaftNode[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < live.length; i++) {
+    for (let j = i + 1; j < live.length; j++) {
+      const a = (live[i] as RaftNode).inspect();
+      const b = (live[j] as RaftNode).inspect();
+      const upTo = Math.min(a.commitIndex, b.commitIndex);
+      for (let index = Math.max(a.snapshotIndex, b.snapshotIndex) + 1; index <= upTo; index++) {
+        const x = a.log[index - a.snapshotIndex - 1];
+        const y = b.log[index - b.snapshotIndex - 1];
+        if (x?.term !== y?.term || JSON.stringify(x?.data) !== JSON.stringify(y?.data)) {
+          out.push(
+            `state machine safety: n${a.id} and n${b.id} committed different entries at index ${index}`,
+          );
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The configuration of the live server that committed furthest: the cluster's, as far as the run shows. */
+function finalMembership(live: readonly RaftNode[]): Membership | undefined {
+  let best: RaftNode | undefined;
+  for (const n of live)
+    if (best === undefined || n.inspect().commitIndex > best.inspect().commitIndex) best = n;
+  return best?.inspect().membership;
+}
+
+/**
+ * Acknowledged writes lost, judged on the final configuration's members when
+ * every one is up and applied all that any live server knows committed (the
+ * cluster settled; a removed server may know of more commits than the new
+ * leader has yet learned, so agreeing among members is not enough): an
+ * `ok` write no other write to its key can follow must be the key's value.
+ * Returns undefined when the run did not settle (not judged).
+ */
+export function membershipAcknowledgedLost(
+  history: History,
+  live: readonly RaftNode[],
+): number | undefined {
+  const m = finalMembership(live);
+  if (m === undefined) return undefined;
+  const members = live.filter((n) => m.voters.includes(n.id) || m.learners.includes(n.id));
+  if (members.length < m.voters.length + m.learners.length) return undefined;
+  // Settled: every member applied everything any live server knows committed.
+  const committed = Math.max(...live.map((n) => n.inspect().commitIndex));
+  if (members.some((n) => n.inspect().appliedIndex !== committed)) return undefined;
+  const state = new Map((members[0] as RaftNode).kvEntries());
+  const writes = history.filter((op) => op.f === "put" || op.f === "delete" || op.f === "cas");
+  let lost = 0;
+  for (const w of writes) {
+    if (w.status !== "ok" || w.key === undefined) continue;
+    const followable = writes.some(
+      (x) => x !== w && x.key === w.key && x.status !== "fail" && x.ret > w.call,
+    );
+    if (followable) continue;
+    const input = w.input as KvOp;
+    const expected = input.op === "put" ? input.value : input.op === "cas" ? input.to : null;
+    if ((state.get(w.key) ?? null) !== expected) lost++;
+  }
+  return lost;
+}
+
+/** When every fault that stops progress had healed. */
+function calmFromMs(view: RunView<unknown, unknown>): number {
+  let calm = 0;
+  for (const f of view.faults) {
+    if (f.fault === "crash" || f.fault === "failstop") {
+      if (f.healAt !== undefined) calm = Math.max(calm, f.healAt);
+    } else if (f.fault === "restart") {
+      calm = Math.max(calm, f.at + (f.downMs ?? 0));
+    } else if (f.fault === "disk") {
+      calm = Math.max(calm, f.at);
+    } else {
+      calm = Math.max(calm, f.healAt ?? Number.POSITIVE_INFINITY);
+    }
+  }
+  return calm;
+}
+
+/** After the calm, with a majority of the final configuration's voters up and a client working, an operation succeeds within 3 s. */
+const SETTLE_MS = 3000;
+function liveness(
+  view: RunView<unknown, unknown>,
+  servers: number,
+  clients: number,
+  history: History,
+  m: Membership | undefined,
+): string[] {
+  const calm = calmFromMs(view);
+  if (m === undefined || calm + SETTLE_MS > view.endMs) return [];
+  const up = m.voters.filter((v) => view.status(v) === "up").length;
+  if (up <= m.voters.length / 2) return [];
+  let working = false;
+  for (let id = servers; id < servers + clients; id++) {
+    const client = view.node(id);
+    if (client instanceof RaftClient && !client.finished()) working = true;
+  }
+  if (!working) return [];
+  const progressed = history.some(
+    (op) => op.status === "ok" && op.ret >= calm && op.ret <= calm + SETTLE_MS,
+  );
+  return progressed
+    ? []
+    : [
+        `liveness: no operation succeeded within ${SETTLE_MS} ms after the faults healed at t=${calm}ms`,
+      ];
+}
+
+/** Membership changes the administrators saw committed, by kind, and leaders that stepped down after removing themselves. */
+function changesMade(view: RunView<unknown, unknown>): Record<string, number> {
+  const out: Record<string, number> = { addLearner: 0, promote: 0, remove: 0, leaderRemoved: 0 };
+  for (const { event } of view.events) {
+    if (event.type === "raftRemovedLeader") out.leaderRemoved = (out.leaderRemoved ?? 0) + 1;
+    if (event.type !== "membershipReturn" || event.status !== "ok") continue;
+    const op = String(event.op);
+    out[op] = (out[op] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** How the administrators behave in a raft-membership run. */
+export interface MembershipScenarioOptions {
+  /** How many administrators (default `MEMBERSHIP_ADMINS`). */
+  readonly admins?: number;
+  /** Pause between one administrator's changes, uniform in [min, max) ms (default 100-600). */
+  readonly thinkMsMin?: number;
+  readonly thinkMsMax?: number;
+  /** Administrators that move on when a change is not answered within `attemptTimeoutMs` (default false). */
+  readonly impatient?: boolean;
+  /** How long an administrator waits for an answer (default 200 ms). */
+  readonly attemptTimeoutMs?: number;
+}
+
+/** Builds the raft-membership scenario with `config` for every server (tests pass planted bugs and busier administrators). */
+export function raftMembershipScenarioOf(
+  name: string,
+  config: RaftConfig,
+  options: MembershipScenarioOptions = {},
+): Scenario<RaftMessage, string> {
+  const OTHERS = MEMBERSHIP_CLIENTS + (options.admins ?? MEMBERSHIP_ADMINS);
+  return {
+    name,
+    summary: `Raft membership changes: 3 voters of 5-7 servers; ${options.admins ?? MEMBERSHIP_ADMINS} administrators add learners, promote them, remove voters (the leader too) while ${MEMBERSHIP_CLIENTS} key-value clients run under the raft-kv nemesis; linearizable, no acknowledged write lost, election safety, committed logs agree, liveness`,
+    defaults: {
+      nodes: 6 + OTHERS,
+      durationMs: 20_000,
+      nemesis: {
+        verbs: [
+          "crash",
+          "restart",
+          "loss",
+          "link",
+          "partition",
+          "delay",
+          "pause",
+          "clock",
+          "duplicate",
+          "replay",
+        ],
+        ratePerSec: 1,
+      },
+    },
+    nodesMin: 5 + OTHERS,
+    nodesMax: 7 + OTHERS,
+    create(id, nodeCount) {
+      const servers = Array.from({ length: nodeCount - OTHERS }, (_, i) => i);
+      if (id < servers.length) return new RaftNode(id, config, INITIAL_VOTERS);
+      if (id < servers.length + MEMBERSHIP_CLIENTS)
+        return new RaftClient(id, {
+          servers,
+          nextOp: workload(id),
+          attemptTimeoutMs: 200,
+          opTimeoutMs: 2000,
+          backoffMsMin: 10,
+          backoffMsMax: 200,
+          thinkMs: 10,
+        });
+      return new RaftAdmin(id, {
+        servers,
+        initial: membershipOf(INITIAL_VOTERS, []),
+        nextChange: planChanges(servers),
+        attemptTimeoutMs: options.attemptTimeoutMs ?? 200,
+        impatient: options.impatient ?? false,
+        promoteGiveUpMs: 1500,
+        backoffMsMin: 10,
+        backoffMsMax: 200,
+        thinkMsMin: options.thinkMsMin ?? 100,
+        thinkMsMax: options.thinkMsMax ?? 600,
+      });
+    },
+    validate: (msg) => raftMessageProblem(msg, RAFT_DEFAULTS),
+    check(view) {
+      const servers = view.nodeCount - OTHERS;
+      const history = historyOfEvents(view);
+      const live = liveServers(view, servers);
+      const out = [...electionSafety(view), ...committedAgreement(live)];
+      const verdict = checkKvHistory(history, KEYS, 20_000);
+      if (verdict.verdict !== "ok") {
+        const stuck = verdict.partitions.find((p) => p.verdict !== "ok");
+        out.push(
+          `linearizable: ${verdict.verdict}${stuck === undefined ? "" : ` on key ${String(stuck.key)}: ${stuck.stuck[0]?.needed ?? stuck.reason ?? ""}`}`,
+        );
+      }
+      const lost = membershipAcknowledgedLost(history, live);
+      if (lost !== undefined && lost > 0)
+        out.push(`acknowledgedLost: ${lost} acknowledged writes missing from the final state`);
+      out.push(...liveness(view, servers, MEMBERSHIP_CLIENTS, history, finalMembership(live)));
+      return out;
+    },
+    results(view) {
+      const servers = view.nodeCount - OTHERS;
+      const live = liveServers(view, servers);
+      const m = finalMembership(live);
+      return {
+        membershipChanges: changesMade(view),
+        finalVoters: m === undefined ? null : [...m.voters],
+        finalLearners: m === undefined ? null : [...m.learners],
+        acknowledgedLostJudged:
+          membershipAcknowledgedLost(historyOfEvents(view), live) !== undefined,
+      };
+    },
+  };
+}
+
+/** `raft-membership`: raft-kv's servers and workload with membership changes under the same nemesis. */
+export const raftMembershipScenario = raftMembershipScenarioOf("raft-membership", RAFT_KV_CONFIG);
