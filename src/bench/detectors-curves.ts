@@ -41,7 +41,7 @@ const STEADY: CurveCondition = {
     faults: () => [],
   },
   timing: () => ({ warmupMs: WARMUP_MS, crashAtMs: 310_000, afterCrashMs: 20_000 }),
-  deadlinesMs: [200, 250, 300, 350, 400, 500, 700],
+  deadlinesMs: [200, 250, 300, 350, 400, 450, 500],
   thresholds: [1, 2, 3, 5, 8, 12, 16],
 };
 
@@ -66,7 +66,7 @@ const REGIONS: CurveCondition = {
     "two regions of 4: 1-5 ms inside each, log-normal median 30 ms, sigma 1, across; the crashed member's region holds 3 of its 7 observers",
   scenario: { name: "regions", network: { links: twoRegionLinks(CURVE_N) }, faults: () => [] },
   timing: () => ({ warmupMs: WARMUP_MS, crashAtMs: 310_000, afterCrashMs: 20_000 }),
-  deadlinesMs: [200, 250, 300, 350, 400, 500, 700],
+  deadlinesMs: [200, 250, 300, 350, 400, 450, 500],
   thresholds: [1, 2, 3, 5, 8, 12, 16],
 };
 
@@ -101,8 +101,8 @@ const DRIFT: CurveCondition = {
     crashAtMs: 120_000 + Math.round(((seed * 0.6180339887) % 1) * DRIFT_PERIOD_MS),
     afterCrashMs: 20_000,
   }),
-  deadlinesMs: [200, 250, 300, 350, 400, 500, 700, 1000],
-  thresholds: [1, 2, 3, 5, 8, 12, 16],
+  deadlinesMs: [200, 250, 300, 350, 400, 450, 500, 600],
+  thresholds: [1, 2, 3, 5, 8, 12, 16, 20],
 };
 
 /** The conditions of `cohort bench detectors --curves`. */

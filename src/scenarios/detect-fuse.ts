@@ -32,5 +32,6 @@ export const detectFuseScenario = detectScenario({
   config: () => FUSE_DEFAULTS,
   bounds: (n) => fuseBounds(FUSE_DEFAULTS, n),
   // A crash fails the group for all; live members are suspected until the next group forms.
-  assumptions: { ...DETECT_ASSUMPTIONS, crashDisturbsAll: true },
+  // Its notification takes two hops after the silence is noticed; a latency spike delays each.
+  assumptions: { ...DETECT_ASSUMPTIONS, crashDisturbsAll: true, delayedHops: 2 },
 });
