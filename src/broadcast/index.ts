@@ -24,11 +24,23 @@ export {
   bestEffortBroadcastProtocol,
   causalBroadcastProtocol,
   fifoBroadcastProtocol,
+  raftBroadcastProtocol,
   reliableBroadcastProtocol,
   snapshotBankProtocol,
   totalBroadcastProtocol,
   totalElectBroadcastProtocol,
 } from "./protocol.js";
+export type {
+  RaftBroadcastConfig,
+  RaftBroadcastMessage,
+  RaftBroadcastTimer,
+} from "./raft-node.js";
+export {
+  checkRaftBroadcastConfig,
+  RAFT_BROADCAST_DEFAULTS,
+  RaftBroadcastNode,
+  validateRaftBroadcast,
+} from "./raft-node.js";
 export type { SnapshotConfig, SnapshotTimer } from "./snapshot.js";
 export { checkSnapshotConfig, SNAPSHOT_DEFAULTS, SnapshotBankNode } from "./snapshot.js";
 export type { SnapshotJudgement, SnapshotVerdict } from "./snapshot-check.js";

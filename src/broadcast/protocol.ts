@@ -10,6 +10,15 @@ import type { BroadcastMessage } from "./messages.js";
 import { validateBroadcast } from "./messages.js";
 import { BroadcastNode, type BroadcastTimer } from "./node.js";
 import {
+  checkRaftBroadcastConfig,
+  RAFT_BROADCAST_DEFAULTS,
+  type RaftBroadcastConfig,
+  type RaftBroadcastMessage,
+  RaftBroadcastNode,
+  type RaftBroadcastTimer,
+  validateRaftBroadcast,
+} from "./raft-node.js";
+import {
   checkSnapshotConfig,
   SNAPSHOT_DEFAULTS,
   SnapshotBankNode,
@@ -85,6 +94,21 @@ export const totalElectBroadcastProtocol = broadcastProtocol(
   "broadcast-total-elect",
   "total-order broadcast by an elected sequencer (bully over heartbeats) and a majority-acked log: survives silent sequencer crashes, fenced by ballots",
 );
+
+/** Total-order broadcast whose order is a Raft log: broadcast = propose, deliver = apply committed entries in order. */
+export const raftBroadcastProtocol: Protocol<
+  RaftBroadcastMessage,
+  RaftBroadcastTimer,
+  RaftBroadcastConfig
+> = {
+  name: "broadcast-total-raft",
+  summary:
+    "total-order broadcast over a Raft log (src/raft): each broadcast is a proposal, delivery applies committed entries in log order",
+  defaults: RAFT_BROADCAST_DEFAULTS,
+  checkConfig: checkRaftBroadcastConfig,
+  create: (_id, config) => new RaftBroadcastNode(config),
+  validate: validateRaftBroadcast,
+};
 
 /** The Chandy–Lamport snapshot bank: accounts moving money, n0 recording global states. */
 export const snapshotBankProtocol: Protocol<SnapshotMessage, SnapshotTimer, SnapshotConfig> = {

@@ -7,6 +7,7 @@ import {
   broadcastTotalFailoverScenario,
   broadcastTotalScenario,
 } from "./broadcast.js";
+import { broadcastTotalRaftScenario } from "./broadcast-raft.js";
 import { detectFuseScenario } from "./detect-fuse.js";
 import { detectGossipScenario } from "./detect-gossip.js";
 import { detectHeartbeatScenario } from "./detect-heartbeat.js";
@@ -53,6 +54,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   broadcastTotalScenario,
   broadcastTotalFailoverScenario,
   broadcastTotalElectScenario,
+  broadcastTotalRaftScenario,
   snapshotBankScenario,
   electBullyScenario,
   electRingScenario,
