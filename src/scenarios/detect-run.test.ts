@@ -5,6 +5,8 @@ import type { ScheduledFault } from "../sim/schedule.js";
 import { phiBounds, phiSpikeDetectMs } from "./detect-phi.js";
 import { DETECT_ASSUMPTIONS, type DetectAssumptions, detectionRunOf } from "./detect-run.js";
 
+const crash: ScheduledFault = { at: 10_000, fault: "crash", node: 3 };
+
 /** A finished run of 4 members, 30 s, in which member 3 crashes for good at 10 s. */
 function view(faults: ScheduledFault[]): RunView<unknown, unknown> {
   return {
@@ -13,7 +15,7 @@ function view(faults: ScheduledFault[]): RunView<unknown, unknown> {
     durationMs: 30_000,
     endMs: 30_000,
     events: [],
-    faults: [...faults, { at: 10_000, fault: "crash", node: 3 }].sort((a, b) => a.at - b.at),
+    faults: [...faults, crash].sort((a, b) => a.at - b.at),
     lifecycle: [{ t: 10_000, node: 3, change: "down", cause: "crash" }],
     counters: {} as RunView["counters"],
     violation: undefined,
@@ -38,13 +40,16 @@ describe("detect-run: how a run's faults stretch the detection bound", () => {
 
   it("latency spikes: the largest stacked delay of one node, not the sum over spikes", () => {
     // two spikes on different nodes: a message carries the larger of its ends', 300
-    const apart: ScheduledFault[] = [
-      { at: 9_000, fault: "delay", extraLatencyMs: 200, nodes: [0], healAt: 12_000 },
-      { at: 9_500, fault: "delay", extraLatencyMs: 300, nodes: [3], healAt: 12_000 },
-    ];
-    expect(graceOf(apart)).toBe(300);
+    const spike = (nodes: number[], extraLatencyMs: number): ScheduledFault => ({
+      at: 9_000,
+      fault: "delay",
+      extraLatencyMs,
+      nodes,
+      healAt: 12_000,
+    });
+    expect(graceOf([spike([0], 200), spike([3], 300)])).toBe(300);
     // on the same node they stack
-    expect(graceOf([{ ...apart[0]!, nodes: [3] }, apart[1]!])).toBe(500);
+    expect(graceOf([spike([3], 200), spike([3], 300)])).toBe(500);
     // a spike that healed long before the crash has no message left in flight
     expect(graceOf([{ at: 1_000, fault: "delay", extraLatencyMs: 400, healAt: 2_000 }])).toBe(0);
     // one that heals just before: its last messages land up to heal + 400
