@@ -28,6 +28,9 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
   private maxEpoch = 0;
   private followedEpoch = 0;
   private current: { leader: NodeId; epoch: number } | undefined;
+  /** The cluster as a set, and the peers the detector suspects (kept from its events: O(1) lookups). */
+  private members = new Set<NodeId>();
+  private readonly suspected = new Set<NodeId>();
 
   constructor(detector: HeartbeatConfig) {
     this.detector = new HeartbeatNode(detector);
@@ -35,6 +38,8 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
 
   start(env: Env<HeartbeatMsg | A, HeartbeatTimer | TA>, recovered: boolean): void {
     this.env = env;
+    this.members = new Set(env.cluster);
+    this.suspected.clear();
     const stored = env.storage.get(EPOCH_KEY);
     this.maxEpoch = typeof stored === "number" && Number.isSafeInteger(stored) ? stored : 0;
     const followed = env.storage.get(FOLLOWED_KEY);
@@ -45,8 +50,14 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
       env.emit(event);
       const peer = event.peer;
       if (typeof peer !== "number") return;
-      if (event.type === "suspect") this.onSuspect(peer);
-      if (event.type === "trust") this.onTrust(peer);
+      if (event.type === "suspect") {
+        this.suspected.add(peer);
+        this.onSuspect(peer);
+      }
+      if (event.type === "trust") {
+        this.suspected.delete(peer);
+        this.onTrust(peer);
+      }
     };
     const inner: Env<HeartbeatMsg, HeartbeatTimer> = wrapEnv(env, { emit });
     this.detector.start(inner, recovered);
@@ -56,7 +67,7 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
   onMessage(from: NodeId, msg: HeartbeatMsg | A): void {
     if (msg.type === "heartbeat") {
       this.detector.onMessage(from, msg as HeartbeatMsg);
-    } else if (!this.env.cluster.includes(from) || from === this.env.self) {
+    } else if (!this.members.has(from) || from === this.env.self) {
       this.env.log.warn("election: message from outside the cluster; dropped", { from });
     } else {
       this.onElectionMessage(from, msg as A);
@@ -95,9 +106,14 @@ export abstract class ElectionBase<A extends { readonly type: string }, TA exten
   /** The detector trusts `peer` again. */
   protected abstract onTrust(peer: NodeId): void;
 
+  /** True when `id` is a member of the cluster. */
+  protected isMember(id: NodeId): boolean {
+    return this.members.has(id);
+  }
+
   /** True when the detector does not suspect `peer` (always true of self). */
   protected trusted(peer: NodeId): boolean {
-    return peer === this.env.self || !this.detector.suspects().includes(peer);
+    return peer === this.env.self || !this.suspected.has(peer);
   }
 
   /** Records an epoch heard of; a higher one is kept durably. */

@@ -141,7 +141,7 @@ export class InvitationNode extends ElectionBase<InvitationElectMsg, InvitationT
       this.env.send(this.mergingInto, { type: "inv-join", epoch, members });
       return;
     }
-    const joined = members.filter((id) => this.env.cluster.includes(id) && !this.group.has(id));
+    const joined = members.filter((id) => this.isMember(id) && !this.group.has(id));
     for (const id of joined) this.group.add(id);
     if (epoch > this.currentEpoch()) {
       // The smaller group saw a newer epoch: lead a fresh one and tell everyone.

@@ -64,7 +64,7 @@ export class NilNode extends ElectionBase<NilElectMsg, NilTimer> {
     }
     if (epoch < this.lastFollowedEpoch()) return;
     if (!this.follow(from, epoch)) return;
-    this.alternates = alternates.filter((id) => this.env.cluster.includes(id));
+    this.alternates = alternates.filter((id) => this.isMember(id));
     this.listening = false;
     this.endFailover();
     // A returning member that outranks the leader takes over, now that it knows the epoch.

@@ -96,7 +96,7 @@ export class RingNode extends ElectionBase<RingElectMsg, RingTimer> {
       epoch: this.epochSeen(),
     });
     const named = msg.type === "ring-elect" ? msg.live : [msg.leader];
-    if (named.some((id) => !this.env.cluster.includes(id))) {
+    if (named.some((id) => !this.isMember(id))) {
       this.env.log.warn("ring: message names a node outside the cluster; dropped", { msg });
       return false;
     }
