@@ -10,7 +10,7 @@ import { type Command, EXIT, intFlag, parseFlags, UsageError } from "./command.j
 
 /**
  * The failure detectors `--detector` selects, by short name, with the registered
- * protocol each runs (see docs/detect.md).
+ * protocol each runs (see docs/failure-detection.md).
  */
 const DETECTORS: Readonly<Record<string, string>> = {
   heartbeat: "heartbeat",
