@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AnyScenario } from "../sim/scenario.js";
 import { ELECT_BULLY_BOUND_MS, electBullyScenario } from "./elect-bully.js";
 import { leaderCrashCost, partitionCost } from "./elect-cost.js";
 import { electNextInLineScenario } from "./elect-next-in-line.js";
@@ -24,7 +25,7 @@ describe("the cost of a leader crash", () => {
 
 describe("how the cost grows with n", () => {
   it("from 8 to 32 nodes bully's messages grow over 10x (about n²), ring's and next-in-line's under 6x (about n)", () => {
-    const growth = (s: typeof electBullyScenario) =>
+    const growth = (s: AnyScenario) =>
       leaderCrashCost(s, 32, 1).messages / leaderCrashCost(s, 8, 1).messages;
     expect(growth(electBullyScenario)).toBeGreaterThan(10);
     expect(growth(electRingScenario)).toBeLessThan(6);
