@@ -2,9 +2,11 @@ import { assert } from "../../core/assert.js";
 import type { NodeId } from "../../core/ids.js";
 import type { RaftConfig } from "../config.js";
 import type { KvOp } from "../kv.js";
+import { formatMembership } from "./format.js";
 import { type Envelope, TestNet } from "./net.js";
 
 const CLIENT: NodeId = 99;
+const ADMIN: NodeId = 98;
 
 /**
  * Runs an interaction script in the style of etcd's raft `testdata/*.txt`:
@@ -17,7 +19,10 @@ const CLIENT: NodeId = 99;
  * to preload first), `preload ID term=T log=1,1,2`, `start`, `campaign ID`,
  * `deliver [FROM->TO]`, `drop [FROM->TO]` (`*` matches any node), `stabilize`,
  * `tick ID [N]`, `tick-all [N]`, `crash ID`, `restart ID`,
- * `partition 1 2 | 3`, `heal`, `put ID KEY VALUE`, `get ID KEY`, `status`.
+ * `partition 1 2 | 3`, `heal`, `put ID KEY VALUE`, `get ID KEY`, `status`;
+ * membership: `add-nodes N members=M` (only 1..M in the initial configuration),
+ * `add-learner ID NODE`, `promote ID NODE`, `remove ID NODE` (an administrator,
+ * n98, asks node ID), `config` (each node's configuration in force).
  */
 export function runScript(text: string): string {
   const out: string[] = [];
@@ -119,6 +124,20 @@ function execute(
       });
       break;
     }
+    case "add-learner":
+    case "promote":
+    case "remove": {
+      const op = command === "add-learner" ? "addLearner" : command;
+      state.seq++;
+      net.inject(ADMIN, id, {
+        type: "membership",
+        msgId: state.seq,
+        change: { op, node: Number(args[1]) },
+      });
+      break;
+    }
+    case "config":
+      return [...take(net), ...configs(net)];
     case "status":
       return [...take(net), ...status(net)];
     default:
@@ -141,11 +160,12 @@ function addNodes(args: readonly string[]): TestNet {
   const opts = options(args.slice(1));
   const config: Record<string, number | boolean> = {};
   for (const [k, v] of Object.entries(opts)) {
-    if (k === "start") continue;
+    if (k === "start" || k === "members") continue;
     config[k] = v === "true" ? true : v === "false" ? false : Number(v);
   }
   const ids = Array.from({ length: count }, (_, i) => i + 1);
-  const net = new TestNet({ ids, config: config as Partial<RaftConfig>, trace: true });
+  const members = opts.members === undefined ? ids : ids.slice(0, Number(opts.members));
+  const net = new TestNet({ ids, members, config: config as Partial<RaftConfig>, trace: true });
   if (opts.start !== "false") net.startAll();
   return net;
 }
@@ -161,6 +181,14 @@ function matcher(spec: string | undefined): (e: Envelope) => boolean {
 function take(net: TestNet): string[] {
   const lines = net.trace.splice(0, net.trace.length);
   return lines;
+}
+
+function configs(net: TestNet): string[] {
+  return net.ids.map((id) => {
+    const v = net.raft(id)?.inspect();
+    if (v === undefined) return `n${id} down`;
+    return `n${id} ${formatMembership(v.membership)} (index ${v.membershipIndex}, commit ${v.commitIndex})`;
+  });
 }
 
 function status(net: TestNet): string[] {
