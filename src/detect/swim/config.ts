@@ -23,7 +23,12 @@ export interface SwimConfig {
   readonly suspicionMaxTimeoutMult: number;
   /** Whether suspicion is used at all; without it a failed probe declares the member dead at once (basic SWIM, §3). */
   readonly suspicion: boolean;
-  /** Lifeguard: scale probe interval and timeout by the local health multiplier. */
+  /**
+   * Lifeguard: the local health multiplier (raised by missed acks and nacks and
+   * by refuting, lowered by answered probes) stretches the probe timeout and the
+   * time an unanswered probe is given before it is judged failed; an answered
+   * probe still ends at the base period (as memberlist does it).
+   */
   readonly localHealth: boolean;
   /** Lifeguard: the largest local health multiplier. */
   readonly healthMax: number;
@@ -50,7 +55,7 @@ export interface SwimConfig {
   readonly memberCountMax: number;
 }
 
-/** memberlist's LAN profile with all Lifeguard extensions on. */
+/** memberlist's LAN profile with all Lifeguard extensions on, and our self-blame rule (`blameSelfWhenUnheard`). */
 export const SWIM_DEFAULTS: SwimConfig = {
   probeIntervalMs: 1000,
   probeTimeoutMs: 500,
@@ -70,7 +75,7 @@ export const SWIM_DEFAULTS: SwimConfig = {
   memberCountMax: 10_000,
 };
 
-/** Plain SWIM: the same settings with every Lifeguard extension off. */
+/** Plain SWIM: the same settings with every Lifeguard extension (and the self-blame rule) off. */
 export const SWIM_PLAIN: SwimConfig = {
   ...SWIM_DEFAULTS,
   localHealth: false,
