@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeBasePort } from "../net/testing/ports.js";
 import { summarizeLatencies } from "../raft/loadStats.js";
-import type { LoadRun } from "./bench-raft-run.js";
+import { type LoadRun, processCpuMs, sampleBetween } from "./bench-raft-run.js";
 
 /** The etcd server binary's version line, or undefined when `etcd` is not installed. */
 export function etcdVersion(binary: string): string | undefined {
@@ -26,7 +26,7 @@ export interface EtcdLoadOptions {
 
 /** A 3-member etcd cluster on loopback, each member with its own fresh data directory. */
 class EtcdCluster {
-  private readonly children: ChildProcess[] = [];
+  readonly children: ChildProcess[] = [];
   readonly clientUrls: string[] = [];
   private readonly logs: string[][] = [];
 
@@ -182,6 +182,9 @@ export async function runEtcdLoad(o: EtcdLoadOptions): Promise<LoadRun> {
     let ok = 0;
     let fail = 0;
     const pad = "x".repeat(o.valueBytes);
+    const cpu = sampleBetween(o.warmupMs, o.warmupMs + o.durationMs, () =>
+      cluster.children.reduce((sum, child) => sum + processCpuMs(child.pid), 0),
+    );
     const loop = async (c: number): Promise<void> => {
       for (let seq = 1; performance.now() < to; seq++) {
         const prefix = `${c}.${seq}.`;
@@ -207,7 +210,9 @@ export async function runEtcdLoad(o: EtcdLoadOptions): Promise<LoadRun> {
       }
     };
     await Promise.all(Array.from({ length: o.clients }, (_, c) => loop(c)));
+    const serverCpuMs = await cpu;
     return {
+      serverCpuMsPerKiloPut: Math.round((serverCpuMs / ok) * 1000 * 10) / 10,
       ok,
       fail,
       okPerSec: Math.round((ok / (o.durationMs / 1000)) * 10) / 10,

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cluster } from "../net/launcher.js";
@@ -10,6 +11,41 @@ export interface LoadRun extends LatencySummary {
   readonly ok: number;
   readonly fail: number;
   readonly okPerSec: number;
+  /**
+   * CPU milliseconds the servers used (all of them, user + system) per 1,000
+   * puts that returned ok in the window: what a put costs, whatever else the
+   * machine was doing. NaN where /proc cannot be read.
+   */
+  readonly serverCpuMsPerKiloPut: number;
+}
+
+let clockTicksPerSec: number | undefined;
+
+/** User + system CPU milliseconds process `pid` has used so far (Linux /proc), or NaN. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    clockTicksPerSec ??=
+      Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    return ((Number(fields[11]) + Number(fields[12])) / clockTicksPerSec) * 1000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Calls `sample` after `fromMs` and after `toMs` (from now); resolves with the difference of the two readings. */
+export function sampleBetween(fromMs: number, toMs: number, sample: () => number): Promise<number> {
+  return new Promise((resolve) => {
+    let first = Number.NaN;
+    setTimeout(() => {
+      first = sample();
+    }, fromMs).unref();
+    setTimeout(() => resolve(sample() - first), toMs).unref();
+  });
 }
 
 /** One run of cohort's Raft under a put load. */
@@ -52,6 +88,11 @@ export async function runRaftLoad(o: RaftLoadOptions): Promise<LoadRun> {
     statusMs: 1_000,
     logLevel: "warn",
   });
+  const servers = Array.from({ length: o.servers }, (_, id) => id);
+  // The driver measures from warmupMs after its start (the `ready` just seen) for durationMs.
+  const cpu = sampleBetween(o.warmupMs, o.warmupMs + o.durationMs, () =>
+    servers.reduce((sum, id) => sum + processCpuMs(cluster.pid(id)), 0),
+  );
   try {
     const line = await cluster.waitFor(
       (l) => l.kind === "event" && l.event.type === "loadResult",
@@ -66,7 +107,9 @@ export async function runRaftLoad(o: RaftLoadOptions): Promise<LoadRun> {
       // JSON turns NaN (no sample) into null.
       return typeof value === "number" ? value : Number.NaN;
     };
+    const serverCpuMs = await cpu;
     return {
+      serverCpuMsPerKiloPut: Math.round((serverCpuMs / num("ok")) * 1000 * 10) / 10,
       ok: num("ok"),
       fail: num("fail") + num("info"),
       okPerSec: num("okPerSec"),
