@@ -3,7 +3,7 @@ import { etcdVersion, runEtcdLoad } from "./bench-raft-etcd.js";
 import { type LoadRun, runRaftLoad } from "./bench-raft-run.js";
 import { EXIT, intFlag, parseFlags, UsageError } from "./command.js";
 
-const HELP = `cohort bench raft [options]
+const HELP = `cohort bench raft [options]   (cohort bench raft --usage prints this)
 
 Committed puts per second and their latency on real processes: 3 Raft servers
 and one load-driver process (protocol raft-load) on loopback, real TCP, file
@@ -132,7 +132,7 @@ export const raftBenchmark: Benchmark = {
       argv,
       {
         json: { type: "boolean" },
-        help: { type: "boolean" },
+        usage: { type: "boolean" },
         clients: { type: "string" },
         repeats: { type: "string" },
         "warmup-ms": { type: "string" },
@@ -144,7 +144,7 @@ export const raftBenchmark: Benchmark = {
       },
       false,
     );
-    if (values.help === true) {
+    if (values.usage === true) {
       process.stdout.write(HELP);
       return EXIT.ok;
     }

@@ -70,6 +70,8 @@ measured side by side in the same run). bench/RESULTS.md records the latest.
 Benchmarks:
 ${BENCHMARKS.map((b) => `  ${b.name.padEnd(10)} ${b.summary}`).join("\n")}
 
+Options of raft: cohort bench raft --usage
+
 Options (sim):
   --json         print one JSON object: deliveredPerSec, bareDeliveredPerSec, ratioToBare,
                  bytesPerNode, bytesPerInFlightMessage, clusterBytes, samples, settings, targets
