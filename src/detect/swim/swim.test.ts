@@ -302,5 +302,8 @@ describe("SWIM messages", () => {
       "indirectProbes: expected an integer in [0, 16], got 17",
     );
     expect(c({ seeds: [-1] })).toBe("seeds[0]: expected a node id, got -1");
+    expect(c({ blameSelfWhenUnheard: "yes" as unknown as boolean })).toBe(
+      "blameSelfWhenUnheard: expected a boolean, got yes",
+    );
   });
 });
