@@ -1,8 +1,13 @@
 import { assert } from "../core/assert.js";
 import { describeValue, isRecord } from "../core/validate.js";
 
-/** One operation on the key-value state machine. Keys and values are strings. */
+/**
+ * One operation on the key-value state machine. Keys and values are strings.
+ * `register` opens a client session (thesis §6.3): it goes through the log,
+ * and the session's id is the index of its entry.
+ */
 export type KvOp =
+  | { readonly op: "register" }
   | { readonly op: "get"; readonly key: string }
   | { readonly op: "put"; readonly key: string; readonly value: string }
   | { readonly op: "delete"; readonly key: string }
@@ -12,13 +17,18 @@ export type KvOp =
 
 /** What an operation returned. `cas.ok` is false when the key did not hold `from`. */
 export type KvResult =
+  /** The new session's id: use it as `clientId`, with sequence numbers from 2 (the registration was 1). */
+  | { readonly op: "register"; readonly clientId: number }
   | { readonly op: "get"; readonly value: string | null }
   | { readonly op: "put" }
   | { readonly op: "delete"; readonly existed: boolean }
   | { readonly op: "cas"; readonly ok: boolean; readonly current: string | null }
   | { readonly op: "range"; readonly pairs: readonly (readonly [string, string])[] };
 
-/** A write as it sits in the log: the client's session id and sequence number make retries idempotent. */
+/**
+ * A write as it sits in the log: the client's session id and sequence number
+ * make retries idempotent. A `register` ignores both (send 0 and 0).
+ */
 export interface KvCommand {
   readonly clientId: number;
   readonly seq: number;
@@ -56,6 +66,8 @@ export function kvOpProblem(value: unknown, limits: KvLimits, where = "op"): str
   if (!isRecord(value)) return `${where}: expected an object, got ${describeValue(value)}`;
   const k = limits.keyLengthMax;
   switch (value.op) {
+    case "register":
+      return undefined;
     case "get":
     case "delete":
       return stringField(value, "key", k, where);
@@ -81,7 +93,7 @@ export function kvOpProblem(value: unknown, limits: KvLimits, where = "op"): str
       return stringField(value, "start", k, where) ?? stringField(value, "end", k, where);
     }
     default:
-      return `${where}.op: expected one of get, put, delete, cas, range, got ${describeValue(value.op)}`;
+      return `${where}.op: expected one of register, get, put, delete, cas, range, got ${describeValue(value.op)}`;
   }
 }
 
@@ -145,31 +157,75 @@ interface Session {
   readonly result: KvResult;
 }
 
-/** What applying a command did: its result, or that it was a stale retry of an older command. */
+/**
+ * What applying a command did: its result; or nothing, because it was a stale
+ * retry of an older command, or because its session is unknown (expired, or
+ * never registered) and it was not the session's first command.
+ */
 export type ApplyOutcome =
   | { readonly kind: "applied"; readonly result: KvResult; readonly duplicate: boolean }
-  | { readonly kind: "stale"; readonly lastSeq: number };
+  | { readonly kind: "stale"; readonly lastSeq: number }
+  | { readonly kind: "expired" };
+
+/** Planted bugs, for tests that prove the checks catch them. */
+export interface KvStateMachineOptions {
+  /**
+   * PLANTED BUG: a command of an unknown session is applied and reopens the
+   * session whatever its sequence number (the behaviour before expiry), so a
+   * retry after its session was evicted is applied a second time.
+   */
+  readonly unsafeReopenExpiredSessions?: boolean;
+}
 
 /**
- * The replicated key-value state machine. Applying the same commands in the
- * same order gives the same state on every replica (no clocks, no randomness,
- * `Map` iteration in insertion order). A command whose (clientId, seq) was
- * already applied returns the first result and changes nothing: a client's
- * retry is applied exactly once, as long as its session was not evicted.
+ * The replicated key-value state machine with client sessions (thesis §6.3).
+ * Applying the same commands in the same order gives the same state on every
+ * replica (no clocks, no randomness, `Map` iteration in insertion order):
+ * sessions are opened, used and evicted only by `apply`, so every replica
+ * evicts the same session at the same entry.
+ *
+ * Exactly once: a command whose (clientId, seq) was applied returns the
+ * first result and changes nothing. At most `sessionsMax` sessions are kept,
+ * the least recently used evicted; a command of an unknown session (evicted,
+ * or never opened) is not applied (`expired`), so a retry that arrives after
+ * its session was evicted can never apply twice: the client learns that the
+ * outcome is unknown and registers a new session. A session is opened by a
+ * `register` entry (its id is the entry's index, so a replayed registration
+ * opens a new session instead of reviving an evicted one) or, for clients
+ * that do not register, by a command with seq 1 of an unknown id: such a
+ * client's first command, retried after eviction, is the one case that could
+ * apply twice (`RaftClient` always registers).
  */
 export class KvStateMachine {
   private readonly data = new Map<string, string>();
   private readonly sessions = new Map<number, Session>();
+  private readonly reopenExpired: boolean;
   /** Commands executed (not counting duplicates), for tests and metrics. */
   executedCount = 0;
+  /** Commands refused because their session was unknown. */
+  expiredCount = 0;
 
-  constructor(private readonly sessionsMax: number) {
+  constructor(
+    private readonly sessionsMax: number,
+    options: KvStateMachineOptions = {},
+  ) {
     assert(sessionsMax >= 1, `sessionsMax must be >= 1, got ${sessionsMax}`);
+    this.reopenExpired = options.unsafeReopenExpiredSessions ?? false;
   }
 
-  /** Applies one committed command. */
-  apply(command: KvCommand): ApplyOutcome {
+  /** Applies the committed command at log index `index`. */
+  apply(command: KvCommand, index: number): ApplyOutcome {
+    assert(Number.isSafeInteger(index) && index >= 1, `kv: apply at index ${index}`);
+    if (command.op.op === "register") {
+      const result: KvResult = { op: "register", clientId: index };
+      this.touch(index, { seq: 1, result });
+      return { kind: "applied", result, duplicate: false };
+    }
     const session = this.sessions.get(command.clientId);
+    if (session === undefined && command.seq > 1 && !this.reopenExpired) {
+      this.expiredCount++;
+      return { kind: "expired" };
+    }
     if (session !== undefined && command.seq <= session.seq) {
       if (command.seq === session.seq) {
         return { kind: "applied", result: session.result, duplicate: true };
@@ -178,14 +234,20 @@ export class KvStateMachine {
     }
     const result = this.execute(command.op);
     this.executedCount++;
+    this.touch(command.clientId, { seq: command.seq, result });
+    return { kind: "applied", result, duplicate: false };
+  }
+
+  /** Records `session` as the most recently used, evicting the least recently used past `sessionsMax`. */
+  private touch(clientId: number, session: Session): void {
     // Re-insert so the Map's order is least recently used first.
-    this.sessions.delete(command.clientId);
-    this.sessions.set(command.clientId, { seq: command.seq, result });
+    this.sessions.delete(clientId);
+    this.sessions.set(clientId, session);
     if (this.sessions.size > this.sessionsMax) {
       const oldest = this.sessions.keys().next().value;
       if (oldest !== undefined) this.sessions.delete(oldest);
     }
-    return { kind: "applied", result, duplicate: false };
+    assert(this.sessions.size <= this.sessionsMax, "kv: sessions over their bound");
   }
 
   /** The result already recorded for (clientId, seq), if that command was applied and its session kept. */
@@ -220,7 +282,7 @@ export class KvStateMachine {
     return [...this.data.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 
-  private execute(op: KvOp): KvResult {
+  private execute(op: Exclude<KvOp, { op: "register" }>): KvResult {
     switch (op.op) {
       case "get":
         return { op: "get", value: this.data.get(op.key) ?? null };

@@ -140,6 +140,12 @@ export const ERROR = {
    * caught up. Definite: nothing was done; retry later.
    */
   busy: 14,
+  /**
+   * The command's client session is unknown: it expired (evicted), or was
+   * never registered. Definite for this attempt: it was not applied; an
+   * earlier attempt of the same command may have been. Register a new session.
+   */
+  sessionExpired: 15,
 } as const;
 
 /** Messages between clients and the cluster, in Maelstrom's style (`msgId` / `inReplyTo`). */

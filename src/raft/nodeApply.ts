@@ -21,7 +21,7 @@ export abstract class RaftStateMachine extends RaftMembership {
         this.changeApplied({ ...entry, data });
         continue;
       }
-      const outcome = this.kv.apply(data);
+      const outcome = this.kv.apply(data, entry.index);
       const waiter = this.pendingWrites.get(entry.index);
       if (waiter === undefined) continue;
       this.pendingWrites.delete(entry.index);
@@ -29,6 +29,8 @@ export abstract class RaftStateMachine extends RaftMembership {
         this.replyError(waiter.from, waiter.msgId, ERROR.unknown, "entry replaced; retry", false);
       } else if (outcome.kind === "applied") {
         this.send(waiter.from, { type: "kvOk", inReplyTo: waiter.msgId, result: outcome.result });
+      } else if (outcome.kind === "expired") {
+        this.replyError(waiter.from, waiter.msgId, ERROR.sessionExpired, "session expired", true);
       } else {
         this.replyError(
           waiter.from,
