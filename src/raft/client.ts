@@ -3,14 +3,14 @@ import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
 import type { ProtocolNode } from "../core/protocol.js";
 import { isReadOp, type KvOp, type KvResult } from "./kv.js";
-import type { RaftMessage } from "./messages.js";
+import { ERROR, type RaftMessage } from "./messages.js";
 import type { HistoryRecorder } from "./recorder.js";
 
 /** How a simulated client behaves. */
 export interface RaftClientOptions {
   /** The Raft servers it may talk to. */
   readonly servers: readonly NodeId[];
-  /** The next operation to run (seq counts from 1), or undefined when the client is done. */
+  /** The next operation to run (`seq` counts this client's operations from 1), or undefined when the client is done. */
   readonly nextOp: (random: () => number, seq: number) => KvOp | undefined;
   /** Where operations are recorded; they are also emitted as `kvCall` / `kvReturn` events. */
   readonly recorder?: HistoryRecorder;
@@ -28,6 +28,7 @@ export interface RaftClientOptions {
 
 interface Current {
   readonly op: KvOp;
+  /** The session's sequence number of this command (0 for a registration). */
   readonly seq: number;
   readonly handle: number;
   readonly startedAt: number;
@@ -39,23 +40,38 @@ interface Current {
 
 /**
  * A key-value client as a `ProtocolNode`, so it runs in any host next to the
- * servers. It runs one operation at a time under one session (its node id,
- * with sequence numbers from 1), follows `leader` hints, retries the same
- * sequence number with exponential back-off so the state machine applies a
- * write at most once, and records every operation in the history: in the
- * `recorder` when given, and always as events (`kvCall` with process, f, key,
- * input; `kvReturn` with process, status, output) for hosts that collect them.
- * A restarted client draws a new session id, so it never reuses sequence
- * numbers of a session the cluster already saw.
+ * servers. It first registers a session through the log (thesis §6.3: the
+ * session's id is the index of the registration entry), then runs one
+ * operation at a time under it with sequence numbers from 2, follows `leader`
+ * hints, and retries the same sequence number with exponential back-off, so
+ * the state machine applies a write at most once. When the cluster answers
+ * that the session expired (evicted), the operation is recorded as
+ * indeterminate (`info`: an earlier attempt may have been applied) and the
+ * client registers a new session before its next operation; it never retries
+ * a command under another session, which could apply it twice.
+ *
+ * Every operation is recorded in the history: in the `recorder` when given,
+ * and always as events (`kvCall` with process, f, key, input; `kvReturn` with
+ * process, status, output) for hosts that collect them. Registrations are not
+ * operations of the history; they, and expiries, are emitted as `kvSession`
+ * events (process, what: registered or expired, clientId). A restarted client
+ * registers anew.
  */
 export class RaftClient implements ProtocolNode<RaftMessage, string> {
   private env!: Env<RaftMessage, string>;
+  /** Operations drawn from `nextOp` so far. */
+  private opCount = 0;
+  /** The sequence number of the session's latest command (the registration is 1). */
   private seq = 0;
   private msgId = 0;
   private target = 0;
   private current: Current | undefined;
   private done = false;
-  private sessionId = 0;
+  /** The registered session, or undefined until the cluster answered a registration. */
+  private sessionId: number | undefined;
+  /** Sessions registered, and sessions the cluster reported expired, by this incarnation. */
+  sessionsRegistered = 0;
+  sessionsExpired = 0;
 
   constructor(
     readonly id: NodeId,
@@ -66,7 +82,6 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
 
   start(env: Env<RaftMessage, string>, _recovered: boolean): void {
     this.env = env;
-    this.sessionId = this.id * 1_000_000 + Math.floor(env.random() * 1_000_000);
     this.target = Math.floor(env.random() * this.options.servers.length);
     env.setTimer(this.options.thinkMs, "next");
   }
@@ -78,7 +93,8 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
 
   onTimer(tag: string): void {
     if (tag === "next") {
-      this.startNext();
+      if (this.sessionId === undefined) this.startRegister();
+      else this.startNext();
       return;
     }
     const c = this.current;
@@ -98,9 +114,16 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
     if (c === undefined) return;
     if (msg.type === "kvOk") {
       if (msg.inReplyTo < c.firstMsgId || msg.inReplyTo > this.msgId) return;
-      this.finish(this.outcome(c.op, msg.result), msg.result);
+      if (c.op.op !== "register") this.finish(this.outcome(c.op, msg.result), msg.result);
+      else if (msg.result.op === "register") this.registered(msg.result.clientId);
+      else
+        this.env.log.warn("client: a registration answered with another result; ignored", { from });
     } else if (msg.type === "error") {
       if (msg.inReplyTo !== this.msgId) return;
+      if (msg.code === ERROR.sessionExpired && c.op.op !== "register") {
+        this.expired();
+        return;
+      }
       if (!msg.definite && !isReadOp(c.op)) c.mayHaveApplied = true;
       const hinted =
         msg.leader !== null && msg.leader !== from ? this.options.servers.indexOf(msg.leader) : -1;
@@ -118,12 +141,54 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
     return op.op === "cas" && result.op === "cas" && !result.ok ? "fail" : "ok";
   }
 
+  /** Opens a session: a `register` command, retried like a write, recorded nowhere. */
+  private startRegister(): void {
+    this.current = {
+      op: { op: "register" },
+      seq: 0,
+      handle: -1,
+      startedAt: this.env.now(),
+      firstMsgId: this.msgId + 1,
+      attempts: 0,
+      mayHaveApplied: false,
+    };
+    this.attempt();
+  }
+
+  private registered(clientId: number): void {
+    this.sessionId = clientId;
+    this.seq = 1;
+    this.sessionsRegistered++;
+    this.env.emit({ type: "kvSession", process: this.id, what: "registered", clientId });
+    this.current = undefined;
+    this.msgId++; // ignore late replies of this registration
+    this.env.setTimer(0, "next");
+  }
+
+  /**
+   * The session expired: this attempt was not applied, but an earlier one may
+   * have been before the eviction, so the operation's outcome is unknown.
+   */
+  private expired(): void {
+    this.sessionsExpired++;
+    this.env.emit({
+      type: "kvSession",
+      process: this.id,
+      what: "expired",
+      clientId: this.sessionId,
+    });
+    this.sessionId = undefined;
+    this.finish("info", undefined);
+  }
+
   private startNext(): void {
-    const op = this.options.nextOp(() => this.env.random(), this.seq + 1);
+    const op = this.options.nextOp(() => this.env.random(), this.opCount + 1);
     if (op === undefined) {
       this.done = true;
       return;
     }
+    assert(op.op !== "register", "client: nextOp returned a register; sessions are the client's");
+    this.opCount++;
     this.seq++;
     const key = op.op === "range" ? undefined : op.key;
     const handle = this.options.recorder?.invoke(this.id, op.op, key, op, this.env.now()) ?? 0;
@@ -143,6 +208,13 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
   private attempt(): void {
     const c = this.current;
     assert(c !== undefined, "client: attempt without an operation");
+    if (this.env.now() - c.startedAt >= this.options.opTimeoutMs && c.op.op === "register") {
+      // Nothing to record: start over (a registration that did happen only adds a session).
+      this.current = undefined;
+      this.msgId++;
+      this.env.setTimer(this.options.thinkMs, "next");
+      return;
+    }
     if (this.env.now() - c.startedAt >= this.options.opTimeoutMs) {
       // A failed cas means "ran and found another value" to the checker, so a
       // cas given up is indeterminate even when no attempt reached a leader.
@@ -155,7 +227,7 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
     this.env.send(to, {
       type: "kv",
       msgId: this.msgId,
-      clientId: this.sessionId,
+      clientId: c.op.op === "register" ? 0 : (this.sessionId ?? 0),
       seq: c.seq,
       op: c.op,
     });

@@ -114,6 +114,29 @@ function committedAgreement(view: RunView<unknown, unknown>, servers: number): s
 }
 
 /**
+ * Live servers that applied the same prefix of the log hold the same
+ * key-value state: applying is deterministic, session eviction included.
+ */
+function stateAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
+  const byApplied = new Map<number, RaftNode>();
+  const out: string[] = [];
+  for (let id = 0; id < servers; id++) {
+    const node = unwrapIntegrity(view.node(id));
+    if (!(node instanceof RaftNode)) continue;
+    const applied = node.inspect().appliedIndex;
+    const other = byApplied.get(applied);
+    if (other === undefined) {
+      byApplied.set(applied, node);
+    } else if (JSON.stringify(other.kvEntries()) !== JSON.stringify(node.kvEntries())) {
+      out.push(
+        `state machine safety: n${other.id} and n${node.id} applied ${applied} entries but hold different key-value states`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
  * Acknowledged writes lost: an `ok` write to a key that no other write to
  * that key can follow (every other write returned before it was called) must
  * be the key's final value on the most advanced live server. Only judged when
@@ -195,6 +218,8 @@ export interface RaftKvOptions {
    * False runs the bare protocol: a planted bug for the `corrupt` nemesis.
    */
   readonly integrity?: boolean;
+  /** Builds each server (default: a `RaftNode`); tests pass subclasses with planted bugs. */
+  readonly server?: (id: NodeId, config: RaftConfig, servers: readonly NodeId[]) => RaftNode;
 }
 
 /** Builds the raft-kv scenario with `config` for every server (tests pass planted bugs). */
@@ -204,6 +229,7 @@ export function raftKvScenarioOf(
   options: RaftKvOptions = {},
 ): Scenario<RaftWireMessage | RaftMessage, string> {
   const integrity = options.integrity ?? true;
+  const server = options.server ?? ((id, c, servers) => new RaftNode(id, c, servers));
   const wrap = <M, T>(node: ProtocolNode<M, T>) => (integrity ? withIntegrity(node) : node);
   return {
     name,
@@ -232,7 +258,7 @@ export function raftKvScenarioOf(
     nodesMax: 9 + RAFT_KV_CLIENTS,
     create(id, nodeCount) {
       const servers = Array.from({ length: nodeCount - RAFT_KV_CLIENTS }, (_, i) => i);
-      if (id < servers.length) return wrap(new RaftNode(id, config, servers));
+      if (id < servers.length) return wrap(server(id, config, servers));
       return wrap(
         new RaftClient(id, {
           servers,
@@ -246,10 +272,24 @@ export function raftKvScenarioOf(
       );
     },
     validate: (msg) => (integrity ? raftWireProblem(msg) : raftMessageProblem(msg, RAFT_DEFAULTS)),
+    results(view) {
+      let sessionsRegistered = 0;
+      let sessionsExpired = 0;
+      for (const { event } of view.events) {
+        if (event.type !== "kvSession") continue;
+        if (event.what === "registered") sessionsRegistered++;
+        else sessionsExpired++;
+      }
+      return { sessionsRegistered, sessionsExpired };
+    },
     check(view) {
       const servers = view.nodeCount - RAFT_KV_CLIENTS;
       const history = historyOfEvents(view);
-      const out = [...electionSafety(view), ...committedAgreement(view, servers)];
+      const out = [
+        ...electionSafety(view),
+        ...committedAgreement(view, servers),
+        ...stateAgreement(view, servers),
+      ];
       const verdict = checkKvHistory(history, KEYS, 20_000);
       if (verdict.verdict !== "ok") {
         const stuck = verdict.partitions.find((p) => p.verdict !== "ok");
