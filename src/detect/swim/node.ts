@@ -49,9 +49,11 @@ const STORAGE_INCARNATION = "swim.incarnation";
  * (Dadgar et al. 2018). Each protocol period it probes one member, chosen in
  * randomized round-robin order: a direct `ping`, and after `probeTimeoutMs`
  * without an answer, `indirectProbes` `pingReq`s through other members. A
- * member not reached by the end of the period is suspected; a suspicion not
- * refuted (by an Alive with a higher incarnation) within the suspicion timeout
- * becomes dead. Every change rides piggybacked on probes λ·⌈log10(n+1)⌉ times.
+ * member not reached by the end of the period (stretched by the local health
+ * multiplier while probes fail) is suspected — unless nobody answered at all and
+ * `blameSelfWhenUnheard` withholds it; a suspicion not refuted (by an Alive with
+ * a higher incarnation) within the suspicion timeout becomes dead. Every change
+ * rides piggybacked on probes λ·⌈log10(n+1)⌉ times.
  *
  * Guarantees: this node's incarnation only grows, and it is synced to storage
  * before any message carries it, so a restarted member always refutes what was
