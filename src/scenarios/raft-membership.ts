@@ -2,11 +2,12 @@ import type { History } from "../check/history.js";
 import type { NodeId } from "../core/index.js";
 import { RaftAdmin } from "../raft/admin.js";
 import { RaftClient } from "../raft/client.js";
-import { RAFT_DEFAULTS, type RaftConfig } from "../raft/config.js";
+import type { RaftConfig } from "../raft/config.js";
+import { unwrapIntegrity, withIntegrity } from "../raft/integrity.js";
 import type { KvOp } from "../raft/kv.js";
 import { type Membership, type MembershipChange, membershipOf } from "../raft/membership.js";
-import { type RaftMessage, raftMessageProblem } from "../raft/messages.js";
 import { RaftNode } from "../raft/node.js";
+import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
 import { checkKvHistory } from "../raft/testing/kvHistory.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
 import { historyOfEvents, RAFT_KV_CONFIG } from "./raft-kv.js";
@@ -60,7 +61,7 @@ function planChanges(
 function liveServers(view: RunView<unknown, unknown>, servers: number): RaftNode[] {
   const live: RaftNode[] = [];
   for (let id = 0; id < servers; id++) {
-    const node = view.node(id);
+    const node = unwrapIntegrity(view.node(id));
     if (node instanceof RaftNode) live.push(node);
   }
   return live;
@@ -178,7 +179,7 @@ function liveness(
   if (up <= m.voters.length / 2) return [];
   let working = false;
   for (let id = servers; id < servers + clients; id++) {
-    const client = view.node(id);
+    const client = unwrapIntegrity(view.node(id));
     if (client instanceof RaftClient && !client.finished()) working = true;
   }
   if (!working) return [];
@@ -222,11 +223,11 @@ export function raftMembershipScenarioOf(
   name: string,
   config: RaftConfig,
   options: MembershipScenarioOptions = {},
-): Scenario<RaftMessage, string> {
+): Scenario<RaftWireMessage, string> {
   const OTHERS = MEMBERSHIP_CLIENTS + (options.admins ?? MEMBERSHIP_ADMINS);
   return {
     name,
-    summary: `Raft membership changes: 3 voters of 5-7 servers; ${options.admins ?? MEMBERSHIP_ADMINS} administrators add learners, promote them, remove voters (the leader too) while ${MEMBERSHIP_CLIENTS} key-value clients run under the raft-kv nemesis; linearizable, no acknowledged write lost, election safety, committed logs agree, liveness`,
+    summary: `Raft membership changes: 3 voters of 5-7 servers; ${options.admins ?? MEMBERSHIP_ADMINS} administrators add learners, promote them, remove voters (the leader too) while ${MEMBERSHIP_CLIENTS} key-value clients run under the raft-kv nemesis (every message checksummed); linearizable, no acknowledged write lost, election safety, committed logs agree, liveness`,
     defaults: {
       nodes: 6 + OTHERS,
       durationMs: 20_000,
@@ -240,6 +241,7 @@ export function raftMembershipScenarioOf(
           "delay",
           "pause",
           "clock",
+          "corrupt",
           "duplicate",
           "replay",
         ],
@@ -250,31 +252,36 @@ export function raftMembershipScenarioOf(
     nodesMax: 7 + OTHERS,
     create(id, nodeCount) {
       const servers = Array.from({ length: nodeCount - OTHERS }, (_, i) => i);
-      if (id < servers.length) return new RaftNode(id, config, INITIAL_VOTERS);
+      // Every message is sealed with a CRC32C and checked on receipt (as in raft-kv), so the corrupt verb is an omission.
+      if (id < servers.length) return withIntegrity(new RaftNode(id, config, INITIAL_VOTERS));
       if (id < servers.length + MEMBERSHIP_CLIENTS)
-        return new RaftClient(id, {
+        return withIntegrity(
+          new RaftClient(id, {
+            servers,
+            nextOp: workload(id),
+            attemptTimeoutMs: 200,
+            opTimeoutMs: 2000,
+            backoffMsMin: 10,
+            backoffMsMax: 200,
+            thinkMs: 10,
+          }),
+        );
+      return withIntegrity(
+        new RaftAdmin(id, {
           servers,
-          nextOp: workload(id),
-          attemptTimeoutMs: 200,
-          opTimeoutMs: 2000,
+          initial: membershipOf(INITIAL_VOTERS, []),
+          nextChange: planChanges(servers),
+          attemptTimeoutMs: options.attemptTimeoutMs ?? 200,
+          impatient: options.impatient ?? false,
+          promoteGiveUpMs: 1500,
           backoffMsMin: 10,
           backoffMsMax: 200,
-          thinkMs: 10,
-        });
-      return new RaftAdmin(id, {
-        servers,
-        initial: membershipOf(INITIAL_VOTERS, []),
-        nextChange: planChanges(servers),
-        attemptTimeoutMs: options.attemptTimeoutMs ?? 200,
-        impatient: options.impatient ?? false,
-        promoteGiveUpMs: 1500,
-        backoffMsMin: 10,
-        backoffMsMax: 200,
-        thinkMsMin: options.thinkMsMin ?? 100,
-        thinkMsMax: options.thinkMsMax ?? 600,
-      });
+          thinkMsMin: options.thinkMsMin ?? 100,
+          thinkMsMax: options.thinkMsMax ?? 600,
+        }),
+      );
     },
-    validate: (msg) => raftMessageProblem(msg, RAFT_DEFAULTS),
+    validate: raftWireProblem,
     check(view) {
       const servers = view.nodeCount - OTHERS;
       const history = historyOfEvents(view);
