@@ -5,6 +5,7 @@ import {
   falseSuspicions,
   QOS_DETECTORS,
   QOS_SCENARIOS,
+  qosDriftMedianMs,
 } from "./detectors-qos.js";
 
 const ev = (t: number, node: number, type: string, peer: number) => ({
@@ -59,5 +60,17 @@ describe("detector QoS measures (Chen, Toueg, Aguilera 2002)", () => {
     expect(row.detectionMsAll).toBeLessThanOrEqual(406);
     expect(row.mistakesPerMemberHour).toBe(0);
     expect(row.msgsPerMemberPerSec).toBeGreaterThan(20);
+  });
+
+  it("drift: the latency's median grows from 1 ms to 40 ms at the crash, and detection waits for the late last heartbeats", () => {
+    expect(qosDriftMedianMs(0)).toBe(1);
+    expect(qosDriftMedianMs(12_000)).toBeCloseTo(20.5, 9);
+    expect(qosDriftMedianMs(24_000)).toBe(40);
+    expect(qosDriftMedianMs(30_000)).toBe(40);
+    const hb = QOS_DETECTORS.find((d) => d.name === "heartbeat")!;
+    const at = (name: string) =>
+      evaluate(hb, QOS_SCENARIOS.find((s) => s.name === name)!, 4, 1).detectionMsAll;
+    // clean: 401–406 ms; drifted: the crashed member's last heartbeats are tens of ms late
+    expect(at("drift")).toBeGreaterThan(at("clean") + 20);
   });
 });
