@@ -86,6 +86,8 @@ describe("φ accrual detector (Hayashibara et al. 2004)", () => {
     // window: the bootstrap pair (75, 125) and twenty 100 ms intervals: mean 100, sd 7.5 → min 20;
     // with the acceptable pause the mean counts as 300
     const node = net.node<PhiNode>(0);
+    // φ's deadline for that link, readable before anything happens
+    expect(node.suspectAfterMs(2)).toBeCloseTo(crossingNormalMs(8, 300, 20), 6);
     const expected = 2001 + crossingNormalMs(8, 300, 20);
     net.runUntil(3000);
     const [line] = net.eventLines("suspect").filter((l) => l.includes(" n0 "));
