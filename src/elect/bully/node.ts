@@ -16,7 +16,12 @@ export const FLAPS_KEY = "elect/flaps";
  * any that answers takes over the election; if none answers within
  * `answerTimeoutMs` the node leads a fresh epoch and says `coordinator` to
  * all. A leader re-announces itself every `announceIntervalMs`; a node that
- * hears a lower node claim leadership starts an election and bullies it.
+ * hears a lower node claim leadership starts an election and bullies it. A
+ * node that already follows a live higher leader answers a late `election`
+ * but starts no round of its own (the leader's next announcement, within
+ * `announceIntervalMs` < `coordinatorTimeoutMs`, settles the candidate), so
+ * one crash costs one wave of O(n²) messages rather than a wave per late
+ * candidate.
  *
  * Guarantees: with a live, connected cluster and no faults for long enough,
  * every node follows the highest live node in one epoch; a node only ever
@@ -56,7 +61,10 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
           return;
         }
         this.env.send(from, { type: "answer", epoch: this.epochSeen() });
-        this.startElection();
+        // Already following a live, higher leader in an epoch at least as new as the candidate
+        // knows: that leader's next announcement settles the candidate; another round of
+        // elections to every higher node would only repeat the one that elected it.
+        if (!this.followsLiveHigher(msg.epoch)) this.startElection();
         return;
       case "answer":
         if (from < self || this.phase !== "awaiting-answers") return;
@@ -123,6 +131,17 @@ export class BullyNode extends ElectionBase<BullyElectMsg, BullyTimer> {
       default:
         assertNever(tag);
     }
+  }
+
+  /** True when this node follows a trusted leader above itself, in an epoch no older than `epoch`. */
+  private followsLiveHigher(epoch: number): boolean {
+    const current = this.leader();
+    return (
+      current !== undefined &&
+      current.leader > this.env.self &&
+      current.epoch >= epoch &&
+      this.trusted(current.leader)
+    );
   }
 
   /** The restarts counted against this host (0 when it is trusted). */
