@@ -340,7 +340,11 @@ export class ElectedOrder {
     );
     lengths.sort((a, b) => b - a);
     const agreed = lengths[this.majority - 1] ?? 0;
-    if (agreed > this.#commit) this.#commit = agreed;
+    if (agreed > this.#commit) {
+      this.#commit = agreed;
+      // Tell the followers at once rather than with the next entry or resend tick.
+      for (const [peer, m] of lead.match) this.#sendAppend(lead, peer, m, 0);
+    }
     this.#apply();
   }
 

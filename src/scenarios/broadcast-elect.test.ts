@@ -18,10 +18,10 @@ import {
   lastBroadcastChangeMs,
 } from "./broadcast.js";
 
-const SEEDS = 100;
+const SEEDS = 60;
 const CONFIG: BroadcastConfig = { ...totalElectBroadcastProtocol.defaults, ...BROADCAST_WORK };
-/** A message about every 100 ms per node, so many are in flight when the sequencer halts. */
-const BUSY: BroadcastConfig = { ...CONFIG, workEveryMs: 100, workUntilMs: 5_000 };
+/** The scripted load for 5 s only, so a 9 s run settles. */
+const SHORT: BroadcastConfig = { ...CONFIG, workUntilMs: 5_000 };
 /** Latency 1–300 ms: the followers learn of commits late and messages overtake one another. */
 const JITTERY = { latency: { kind: "uniform", minMs: 1, maxMs: 300 } } as const;
 
@@ -121,7 +121,7 @@ describe("broadcast-total-elect: an elected sequencer behind a majority", () => 
     expect(
       sequencerCrashed,
       "of them, runs where the first sequencer (n4) halted: liveness judged across an election",
-    ).toBeGreaterThanOrEqual(5);
+    ).toBeGreaterThanOrEqual(3);
   });
 });
 
@@ -157,15 +157,18 @@ describe("the checker catches planted bugs in the elected sequencer (the honest 
     request: (seed: number) => RunRequest;
   }[] = [
     {
-      name: "a new sequencer that does not recover the old ballot's log",
+      name: "a new sequencer that does not recover the old ballot's log (it lagged: cut off from the old one)",
       node: ForgetfulNode,
-      config: BUSY,
+      config: SHORT,
       request: (seed) => ({
         seed,
         nemesis: "none",
         network: JITTERY,
         durationMs: 9_000,
-        faults: [{ at: 2_000 + seed * 300, fault: "crash", node: 4 }],
+        faults: [
+          { at: 1_000, fault: "link", from: 4, to: 3, twoWay: true, healAt: 2_000 + seed * 300 },
+          { at: 2_000 + seed * 300, fault: "crash", node: 4 },
+        ],
       }),
     },
     {
