@@ -121,7 +121,9 @@ export function main(seeds: number): void {
       `${r.scenario.padEnd(28)}${fmt(r.medianMs).padStart(9)}${fmt(r.p99Ms).padStart(9)}${fmt(r.messagesPerBroadcast).padStart(13)}`,
     );
   }
-  console.log("\ndelivery gap at n1 after the sequencer stops at t = 5 s (runs: those with a later delivery)");
+  console.log(
+    "\ndelivery gap at n1 after the sequencer stops at t = 5 s (runs: those with a later delivery)",
+  );
   console.log("scenario                    stop       runs   median ms   max ms");
   const gaps = [
     measureGap(broadcastTotalFailoverScenario as AnyScenario, 0, "failstop", seeds),
