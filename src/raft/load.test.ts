@@ -109,9 +109,16 @@ describe("raft-load in the simulator", () => {
     expect(check({ valueBytes: 70_000 })).toMatch(/^valueBytes: /);
     expect(check({ backoffMsMin: 300 })).toMatch(/^backoffMsMin: expected at most backoffMsMax/);
     expect(check({ tickMs: 0 })).toMatch(/^tickMs: /);
+    expect(check({ clients: 2000 })).toMatch(/^clients: expected at most sessionsMax \(1024\)/);
     expect(() => raftLoadProtocol.create(0, { ...RAFT_LOAD_DEFAULTS, servers: 0 })).toThrow(
       /raft-load config: servers: /,
     );
+  });
+
+  it("drivers whose clients together exceed the servers' sessions fail at start, saying so", () => {
+    const sim = simulate({ ...RAFT_LOAD_DEFAULTS, clients: 600 }, 5, 1);
+    sim.run(100);
+    expect(sim.violation()?.message).toMatch(/2 drivers × 600 clients exceed sessionsMax 1024/);
   });
 
   it("a driver configured with more servers than the cluster has fails at start, saying so", () => {

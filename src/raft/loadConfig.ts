@@ -108,6 +108,9 @@ export function checkRaftLoadConfig(config: RaftLoadConfig): string | undefined 
   if (config.valueBytes > config.valueLengthMax) {
     return `valueBytes: expected at most valueLengthMax (${config.valueLengthMax}), got ${config.valueBytes}`;
   }
+  if (config.clients > config.sessionsMax) {
+    return `clients: expected at most sessionsMax (${config.sessionsMax}), so that every client keeps its session, got ${config.clients}`;
+  }
   if (config.backoffMsMin > config.backoffMsMax) {
     return `backoffMsMin: expected at most backoffMsMax (${config.backoffMsMax}), got ${config.backoffMsMin}`;
   }

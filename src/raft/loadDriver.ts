@@ -77,6 +77,12 @@ export class LoadDriver implements ProtocolNode<RaftMessage, string> {
       () =>
         `raft-load: ${this.config.servers} servers configured but the cluster has ${env.cluster.length} nodes`,
     );
+    const drivers = env.cluster.length - servers.length;
+    assert(
+      drivers * this.config.clients <= this.config.sessionsMax,
+      () =>
+        `raft-load: ${drivers} drivers × ${this.config.clients} clients exceed sessionsMax ${this.config.sessionsMax}: evicted sessions could apply a retried write twice`,
+    );
     const start = env.now();
     this.measureFrom = start + this.config.warmupMs;
     if (this.config.durationMs > 0) {
