@@ -1,20 +1,41 @@
 import { pack, unpack } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../core/env.js";
-import { SILENT_LOGGER } from "../core/observe.js";
+import { type ProtocolEvent, SILENT_LOGGER } from "../core/observe.js";
 import type { ProtocolNode } from "../core/protocol.js";
+import { CLEAN_RECOVERY, type RecoveryReport, type StoredValue } from "../core/storage.js";
 import { RAFT_KV_CONFIG, raftKvScenarioOf } from "../scenarios/raft-kv.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
 import {
   INTEGRITY_DROPPED_METRIC,
   IntegrityNode,
   messageChecksum,
+  QUARANTINE_KEY,
+  recoveryLostSyncedState,
   type Sealed,
   sealMessage,
   unwrapIntegrity,
 } from "./integrity.js";
 import type { RaftMessage } from "./messages.js";
 import { raftWireProblem } from "./protocol.js";
+
+/** A storage that only remembers puts and syncs, reporting `recovery`. */
+function memoryStorage(recovery: RecoveryReport) {
+  const data = new Map<string, StoredValue>();
+  const log: string[] = [];
+  return {
+    recovery,
+    log,
+    get: (key: string) => data.get(key),
+    put: (key: string, value: StoredValue) => {
+      data.set(key, value);
+      log.push(`put ${key}`);
+    },
+    delete: (key: string) => data.delete(key),
+    keys: () => [...data.keys()].sort(),
+    sync: () => log.push("sync"),
+  };
+}
 
 const SAMPLES: RaftMessage[] = [
   {
@@ -123,7 +144,7 @@ describe("end-to-end message checksums", () => {
       cancelTimer: () => {},
       random: () => 0.5,
       buggify: () => false,
-      storage: undefined as never,
+      storage: memoryStorage(CLEAN_RECOVERY),
       emit: () => {},
       log: { ...SILENT_LOGGER, debug: (message: string) => debug.push(message) },
       metrics: {
@@ -199,5 +220,95 @@ describe("raft-kv under aggressive corruption", () => {
     expect(found.join("\n")).toMatch(
       /state machine safety|linearizable: violation|acknowledgedLost/,
     );
+  });
+});
+
+describe("raft-kv under disk corruption", () => {
+  // Three servers: the disk nemesis damages a synced record, a restart
+  // recovers up to it and loses everything after (votes, acknowledged entries).
+  const run = (trustDamagedStorage: boolean, seed: number) =>
+    executePlan(
+      planRun(raftKvScenarioOf("raft-kv-disk", RAFT_KV_CONFIG, { trustDamagedStorage }), {
+        seed,
+        nodes: 6,
+        durationMs: 5000,
+        nemesis: { verbs: ["disk", "restart"], ratePerSec: 6 },
+      }),
+    ).summary;
+
+  it("a server whose recovery cut synced records stays stopped: no invariant failure, linearizable", () => {
+    let quarantined = 0;
+    for (let seed = 0; seed < 20; seed++) {
+      const summary = run(false, seed);
+      expect(summary.violations, summary.replay).toEqual([]);
+      quarantined += ((summary as unknown as Record<string, unknown>).quarantined as unknown[])
+        .length;
+    }
+    expect(quarantined).toBeGreaterThan(10);
+  });
+
+  it("planted (it rejoins with what survived): election safety or linearizability breaks", () => {
+    const found: string[] = [];
+    for (let seed = 0; seed < 20 && found.length === 0; seed++)
+      found.push(...run(true, seed).violations);
+    expect(found.join("\n")).toMatch(
+      /election safety|linearizable: violation|state machine safety/,
+    );
+  });
+
+  it("the wrapper never starts a node on storage that lost synced state, and remembers it", () => {
+    const started: boolean[] = [];
+    const inner: ProtocolNode<RaftMessage, string> = {
+      start: (_env, recovered) => started.push(recovered),
+      onMessage: () => started.push(false),
+      onTimer: () => {},
+    };
+    const boot = (storage: ReturnType<typeof memoryStorage>) => {
+      const events: ProtocolEvent[] = [];
+      const env = {
+        storage,
+        emit: (e: ProtocolEvent) => events.push(e),
+        log: SILENT_LOGGER,
+        send: () => {},
+      } as unknown as Env<Sealed<RaftMessage>, string>;
+      const node = new IntegrityNode(inner);
+      node.start(env, true);
+      node.onMessage(1, sealMessage(SAMPLES[1] as RaftMessage));
+      return { node, events };
+    };
+    const torn = boot(
+      memoryStorage({ recordsRecovered: 3, recordsTruncated: 1, reason: "torn record at index 3" }),
+    );
+    expect(torn.node.quarantined).toBeUndefined();
+    expect(started).toEqual([true, false]);
+
+    const storage = memoryStorage({
+      recordsRecovered: 1,
+      recordsTruncated: 5,
+      reason: "corrupt record at index 1",
+    });
+    const damaged = boot(storage);
+    expect(damaged.node.quarantined).toBe("recovery cut 5 records: corrupt record at index 1");
+    expect(damaged.events).toEqual([{ type: "quarantined", reason: damaged.node.quarantined }]);
+    expect(storage.log).toEqual([`put ${QUARANTINE_KEY}`, "sync"]);
+    expect(unwrapIntegrity(damaged.node)).toBeUndefined();
+    // Restarted later on the same storage, now reopened cleanly: still stopped.
+    storage.recovery = CLEAN_RECOVERY;
+    expect(boot(storage).node.quarantined).toBe(damaged.node.quarantined);
+    expect(started).toEqual([true, false]); // the inner node never ran on the damaged storage
+  });
+
+  it("tells a torn tail (never synced) from a cut that may have taken synced state", () => {
+    expect(recoveryLostSyncedState({ recordsRecovered: 4, recordsTruncated: 0 })).toBe(false);
+    const torn = { recordsRecovered: 4, recordsTruncated: 1, reason: "torn record at index 4" };
+    expect(recoveryLostSyncedState(torn)).toBe(false);
+    const corrupt = {
+      recordsRecovered: 2,
+      recordsTruncated: 3,
+      reason: "corrupt record at index 2",
+    };
+    expect(recoveryLostSyncedState(corrupt)).toBe(true);
+    const crc = { recordsRecovered: 2, recordsTruncated: 1, reason: "crc mismatch at byte 96" };
+    expect(recoveryLostSyncedState(crc)).toBe(true);
   });
 });

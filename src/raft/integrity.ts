@@ -4,6 +4,7 @@ import type { Env } from "../core/env.js";
 import { wrapEnv } from "../core/env-wrap.js";
 import type { NodeId } from "../core/ids.js";
 import type { HostNotice, ProtocolNode } from "../core/protocol.js";
+import type { RecoveryReport } from "../core/storage.js";
 import { describeValue, isRecord } from "../core/validate.js";
 
 /**
@@ -80,6 +81,11 @@ export interface IntegrityOptions {
    * True makes the simulator pay what a real host pays, for benchmarks.
    */
   readonly recheckInMemory?: boolean;
+  /**
+   * PLANTED BUG: start the node even when its storage lost synced state, so
+   * it rejoins having forgotten its vote and what it acknowledged.
+   */
+  readonly unsafeTrustDamagedStorage?: boolean;
 }
 
 /**
@@ -101,29 +107,66 @@ export function sealedProblem(
   return problem === undefined ? undefined : `body.${problem}`;
 }
 
+/** The storage key under which a node records, durably, that it stopped for damaged storage. */
+export const QUARANTINE_KEY = "integrity/quarantined";
+
+/**
+ * True when a host's recovery cut records that may have been synced. Hosts
+ * say why they cut: a torn record (reason starting with `torn`) is a write a
+ * crash interrupted, never synced, whose loss a protocol that syncs before it
+ * acts already tolerates; any other cut (a corrupt record, a CRC mismatch, a
+ * bad magic) may have taken synced state with it, such as a vote or an
+ * acknowledged entry.
+ */
+export function recoveryLostSyncedState(report: RecoveryReport): boolean {
+  if (report.recordsTruncated === 0 && report.reason === undefined) return false;
+  return !(report.reason ?? "").startsWith("torn");
+}
+
 /**
  * Wraps a protocol node so that everything it sends is sealed and everything
  * it receives is checked: a message whose checksum does not match its body is
  * dropped before the node sees it, counted in `integrity_dropped_total` and
  * logged at debug. The node itself is unchanged and sees only intact
  * messages; `inner` gives harnesses the node to inspect.
+ *
+ * Storage gets the same treatment at start: when the host reports that its
+ * recovery cut records that may have been synced (`recoveryLostSyncedState`),
+ * the node would come back having forgotten promises it made (a vote, an
+ * acknowledged entry), which consensus cannot survive. So the node is never
+ * started: it stops for good (fail-stop, as etcd refuses a corrupt WAL),
+ * records why under `QUARANTINE_KEY` (synced, so later restarts stop too),
+ * emits `quarantined` and logs an error. An operator replaces the member.
  */
 export class IntegrityNode<M, T = string> implements ProtocolNode<Sealed<M>, T> {
   private env!: Env<Sealed<M>, T>;
   /** Messages dropped by this incarnation because their checksum did not match. */
   droppedCount = 0;
+  /** Why this node refused to start (damaged storage), or undefined when it runs. */
+  quarantined: string | undefined;
 
   private readonly always: boolean;
+  private readonly trustStorage: boolean;
 
   constructor(
     readonly inner: ProtocolNode<M, T>,
     options: IntegrityOptions = {},
   ) {
     this.always = options.recheckInMemory ?? false;
+    this.trustStorage = options.unsafeTrustDamagedStorage ?? false;
   }
 
   start(env: Env<Sealed<M>, T>, recovered: boolean): void {
     this.env = env;
+    const why = this.trustStorage ? undefined : quarantineReason(env);
+    if (why !== undefined) {
+      this.quarantined = why;
+      env.storage.put(QUARANTINE_KEY, why);
+      env.storage.sync();
+      env.emit({ type: "quarantined", reason: why });
+      env.log.error("storage lost synced state: this node stays stopped", { reason: why });
+      return;
+    }
     // Only `send` carries M; the wrapper replaces it, so the cast never lets
     // an unsealed message reach the host.
     const sealing = wrapEnv(env as unknown as Env<M, T>, {
@@ -133,6 +176,7 @@ export class IntegrityNode<M, T = string> implements ProtocolNode<Sealed<M>, T> 
   }
 
   onMessage(from: NodeId, msg: Sealed<M>): void {
+    if (this.quarantined !== undefined) return;
     if (!checksumMatches(msg, this.always)) {
       this.droppedCount++;
       this.env.metrics.inc(INTEGRITY_DROPPED_METRIC);
@@ -147,16 +191,25 @@ export class IntegrityNode<M, T = string> implements ProtocolNode<Sealed<M>, T> 
   }
 
   onTimer(tag: T): void {
-    this.inner.onTimer(tag);
+    if (this.quarantined === undefined) this.inner.onTimer(tag);
   }
 
   onNotice(notice: HostNotice): void {
-    this.inner.onNotice?.(notice);
+    if (this.quarantined === undefined) this.inner.onNotice?.(notice);
   }
 
   stop(): void {
-    this.inner.stop?.();
+    if (this.quarantined === undefined) this.inner.stop?.();
   }
+}
+
+/** Why a node must not start on this storage, or undefined. */
+function quarantineReason<M, T>(env: Env<M, T>): string | undefined {
+  const marked = env.storage.get(QUARANTINE_KEY);
+  if (typeof marked === "string") return marked;
+  const report = env.storage.recovery;
+  if (!recoveryLostSyncedState(report)) return undefined;
+  return `recovery cut ${report.recordsTruncated} records: ${report.reason ?? "no reason given"}`;
 }
 
 /** `node` behind an end-to-end checksum (see `IntegrityNode`). */
@@ -167,7 +220,11 @@ export function withIntegrity<M, T>(
   return new IntegrityNode(node, options);
 }
 
-/** The node inside `node` when it is wrapped by `withIntegrity`, else `node` itself. */
+/**
+ * The node inside `node` when it is wrapped by `withIntegrity`, else `node`
+ * itself; undefined for a wrapped node that was quarantined (never started).
+ */
 export function unwrapIntegrity(node: unknown): unknown {
-  return node instanceof IntegrityNode ? node.inner : node;
+  if (!(node instanceof IntegrityNode)) return node;
+  return node.quarantined === undefined ? node.inner : undefined;
 }

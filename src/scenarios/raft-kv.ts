@@ -86,13 +86,22 @@ function electionSafety(view: RunView<unknown, unknown>): string[] {
   return out;
 }
 
-/** Live servers' committed prefixes must agree entry by entry (state machine safety at the end). */
-function committedAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
+/**
+ * The servers running Raft: not crashed, not quarantined for damaged
+ * storage, and with `upOnly` not paused either.
+ */
+function liveServers(view: RunView<unknown, unknown>, servers: number, upOnly = false): RaftNode[] {
   const live: RaftNode[] = [];
   for (let id = 0; id < servers; id++) {
     const node = unwrapIntegrity(view.node(id));
-    if (node instanceof RaftNode) live.push(node);
+    if (node instanceof RaftNode && (!upOnly || view.status(id) === "up")) live.push(node);
   }
+  return live;
+}
+
+/** Live servers' committed prefixes must agree entry by entry (state machine safety at the end). */
+function committedAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
+  const live = liveServers(view, servers);
   const out: string[] = [];
   for (let i = 1; i < live.length; i++) {
     const a = (live[0] as RaftNode).inspect();
@@ -120,9 +129,7 @@ function committedAgreement(view: RunView<unknown, unknown>, servers: number): s
 function stateAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
   const byApplied = new Map<number, RaftNode>();
   const out: string[] = [];
-  for (let id = 0; id < servers; id++) {
-    const node = unwrapIntegrity(view.node(id));
-    if (!(node instanceof RaftNode)) continue;
+  for (const node of liveServers(view, servers)) {
     const applied = node.inspect().appliedIndex;
     const other = byApplied.get(applied);
     if (other === undefined) {
@@ -137,24 +144,44 @@ function stateAgreement(view: RunView<unknown, unknown>, servers: number): strin
 }
 
 /**
+ * The live server whose state machine holds every committed write, if one is
+ * known to: a majority of servers is live (so some live server saw the
+ * highest term in which anything was committed), and a leader of the highest
+ * live term has committed an entry of its own term and applied its whole
+ * committed log. By leader completeness it holds every committed entry.
+ * A server just restarted knows its snapshot only, so "the live servers
+ * agree" is not enough.
+ */
+function settledLeader(view: RunView<unknown, unknown>, servers: number): RaftNode | undefined {
+  const live = liveServers(view, servers);
+  if (live.length <= servers / 2) return undefined;
+  const termMax = Math.max(...live.map((n) => n.inspect().term));
+  for (const node of live) {
+    const v = node.inspect();
+    if (v.role !== "leader" || v.term !== termMax || v.appliedIndex !== v.commitIndex) continue;
+    const commitTerm =
+      v.commitIndex > v.snapshotIndex
+        ? v.log[v.commitIndex - v.snapshotIndex - 1]?.term
+        : v.snapshotTerm;
+    if (commitTerm === v.term) return node;
+  }
+  return undefined;
+}
+
+/**
  * Acknowledged writes lost: an `ok` write to a key that no other write to
  * that key can follow (every other write returned before it was called) must
- * be the key's final value on the most advanced live server. Only judged when
- * the live servers agree on what they applied (the cluster settled).
+ * be the key's final value on the settled leader (`settledLeader`); not
+ * judged when there is none at the end of the run.
  */
 export function acknowledgedLost(
   history: History,
   view: RunView<unknown, unknown>,
   servers: number,
 ): number {
-  const live: RaftNode[] = [];
-  for (let id = 0; id < servers; id++) {
-    const node = unwrapIntegrity(view.node(id));
-    if (node instanceof RaftNode) live.push(node);
-  }
-  const applied = live.map((n) => n.inspect().appliedIndex);
-  if (live.length === 0 || applied.some((a) => a !== applied[0])) return 0;
-  const state = new Map((live[0] as RaftNode).kvEntries());
+  const leader = settledLeader(view, servers);
+  if (leader === undefined) return 0;
+  const state = new Map(leader.kvEntries());
   const writes = history.filter((op) => op.f === "put" || op.f === "delete" || op.f === "cas");
   let lost = 0;
   for (const w of writes) {
@@ -192,8 +219,8 @@ const SETTLE_MS = 3000;
 function liveness(view: RunView<unknown, unknown>, servers: number, history: History): string[] {
   const calm = calmFromMs(view);
   if (calm + SETTLE_MS > view.endMs) return [];
-  let up = 0;
-  for (let id = 0; id < servers; id++) if (view.status(id) === "up") up++;
+  // A server quarantined for damaged storage is down for good.
+  const up = liveServers(view, servers, true).length;
   if (up <= servers / 2) return [];
   let working = false;
   for (let id = servers; id < view.nodeCount; id++) {
@@ -220,6 +247,8 @@ export interface RaftKvOptions {
   readonly integrity?: boolean;
   /** Builds each server (default: a `RaftNode`); tests pass subclasses with planted bugs. */
   readonly server?: (id: NodeId, config: RaftConfig, servers: readonly NodeId[]) => RaftNode;
+  /** PLANTED BUG: servers whose storage lost synced state rejoin instead of stopping. */
+  readonly trustDamagedStorage?: boolean;
 }
 
 /** Builds the raft-kv scenario with `config` for every server (tests pass planted bugs). */
@@ -230,10 +259,11 @@ export function raftKvScenarioOf(
 ): Scenario<RaftWireMessage | RaftMessage, string> {
   const integrity = options.integrity ?? true;
   const server = options.server ?? ((id, c, servers) => new RaftNode(id, c, servers));
-  const wrap = <M, T>(node: ProtocolNode<M, T>) => (integrity ? withIntegrity(node) : node);
+  const guard = { unsafeTrustDamagedStorage: options.trustDamagedStorage ?? false };
+  const wrap = <M, T>(node: ProtocolNode<M, T>) => (integrity ? withIntegrity(node, guard) : node);
   return {
     name,
-    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under crashes, partitions, loss, delay, pauses, clock faults, corruption, duplication and replay (every message checksummed); history linearizable, no acknowledged write lost, election safety`,
+    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under crashes, partitions, loss, delay, pauses, clock faults, message and disk corruption, duplication and replay (messages checksummed, damaged storage stops its node); history linearizable, no acknowledged write lost, election safety`,
     defaults: {
       nodes: 5 + RAFT_KV_CLIENTS,
       durationMs: 20_000,
@@ -250,6 +280,7 @@ export function raftKvScenarioOf(
           "corrupt",
           "duplicate",
           "replay",
+          "disk",
         ],
         ratePerSec: 1,
       },
@@ -275,12 +306,16 @@ export function raftKvScenarioOf(
     results(view) {
       let sessionsRegistered = 0;
       let sessionsExpired = 0;
-      for (const { event } of view.events) {
+      const quarantined = new Set<NodeId>();
+      for (const { node, event } of view.events) {
+        if (event.type === "quarantined") quarantined.add(node);
         if (event.type !== "kvSession") continue;
         if (event.what === "registered") sessionsRegistered++;
         else sessionsExpired++;
       }
-      return { sessionsRegistered, sessionsExpired };
+      // Whether acknowledgedLost could be judged (a settled leader at the end).
+      const settled = settledLeader(view, view.nodeCount - RAFT_KV_CLIENTS) !== undefined;
+      return { sessionsRegistered, sessionsExpired, quarantined: [...quarantined], settled };
     },
     check(view) {
       const servers = view.nodeCount - RAFT_KV_CLIENTS;
