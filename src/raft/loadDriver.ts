@@ -199,7 +199,8 @@ export class LoadDriver implements ProtocolNode<RaftMessage, string> {
     } else if (event.type === "kvReturn") {
       const status = event.status as keyof Counts;
       this.total[status]++;
-      if (now >= this.measureFrom && now < this.measureTo) {
+      // With durationMs = 0 the window never ends and nothing is kept (memory stays bounded).
+      if (this.config.durationMs > 0 && now >= this.measureFrom && now < this.measureTo) {
         this.window[status]++;
         if (status === "ok") this.latencies.push(now - (this.callAt[c] ?? now));
       }
