@@ -24,6 +24,8 @@ export interface CurveCondition {
   readonly timing: (seed: number) => QosTiming;
   readonly deadlinesMs: readonly number[];
   readonly thresholds: readonly number[];
+  /** Runs per seed (seeds 1..seeds·runsPerSeed), for short runs that count few mistakes each. Default 1. */
+  readonly runsPerSeed?: number;
 }
 
 /** The members of a curve run. */
@@ -43,6 +45,21 @@ const STEADY: CurveCondition = {
   timing: () => ({ warmupMs: WARMUP_MS, crashAtMs: 310_000, afterCrashMs: 20_000 }),
   deadlinesMs: [200, 250, 300, 350, 400, 450, 500],
   thresholds: [1, 2, 3, 5, 8, 12, 16],
+};
+
+/**
+ * The same steady jitter seen by young windows: each run counts mistakes from
+ * 2 s to 24 s (the QoS table's timeline), so φ's window holds 20 to 220
+ * samples; 12 runs per seed, to count as many mistakes as the long runs.
+ */
+const YOUNG: CurveCondition = {
+  ...STEADY,
+  name: "young",
+  title: "steady jitter, young windows",
+  description:
+    "steady heavy jitter as above, seen by young windows: mistakes counted from 2 s to 24 s, so phi's window holds 20-220 samples; 12 runs per seed",
+  timing: () => ({ warmupMs: 2_000, crashAtMs: 24_000, afterCrashMs: 16_000 }),
+  runsPerSeed: 12,
 };
 
 /** Members 0..3 in one region, 4..7 in another: 1–5 ms inside, log-normal median 30 ms, σ = 1 across. */
@@ -106,7 +123,7 @@ const DRIFT: CurveCondition = {
 };
 
 /** The conditions of `cohort bench detectors --curves`. */
-export const CURVE_CONDITIONS: readonly CurveCondition[] = [STEADY, REGIONS, DRIFT];
+export const CURVE_CONDITIONS: readonly CurveCondition[] = [STEADY, YOUNG, REGIONS, DRIFT];
 
 /** Mean, deviation and spread of φ's per-link deadline, sampled once a second over the mistake window. */
 export interface DeadlineSpread {
@@ -148,7 +165,7 @@ function spreadOf(xs: number[]): DeadlineSpread {
   };
 }
 
-/** Runs one setting of one sweep over seeds 1..`seeds`. */
+/** Runs one setting of one sweep over seeds 1..`seeds` (times the condition's runs per seed). */
 export function curvePoint(
   c: CurveCondition,
   d: QosDetector,
@@ -161,7 +178,7 @@ export function curvePoint(
   let memberHours = 0;
   const deadlines: number[] = [];
   const isPhi = d.protocol === phiProtocol;
-  for (let seed = 1; seed <= seeds; seed++) {
+  for (let seed = 1; seed <= seeds * (c.runsPerSeed ?? 1); seed++) {
     const timing = c.timing(seed);
     const sample = (nodes: readonly (ProtocolNode<unknown, unknown> | undefined)[]) => {
       for (let a = 0; a < nodes.length; a++) {

@@ -160,7 +160,7 @@ function printCurves(seeds: number, json: boolean, svgDir: string | undefined): 
     return EXIT.ok;
   }
   const out: string[] = [
-    `cohort bench detectors --curves: n = 8, seeds 1..${seeds} per point; heartbeat's deadline (ms) and phi's threshold swept (phi without acceptable pause; "phi" has the default 1000-sample window, "phi-w200" 200 samples); mean T_D over every observer of every seed's crash; mistakes counted from 10 s until the crash`,
+    `cohort bench detectors --curves: n = 8, seeds 1..${seeds} per point (1..${12 * seeds} for young windows); heartbeat's deadline (ms) and phi's threshold swept (phi without acceptable pause; "phi" has the default 1000-sample window, "phi-w200" 200 samples); mean T_D over every observer of every seed's crash; mistakes counted from 10 s until the crash (young windows: from 2 s to 24 s)`,
   ];
   for (const c of CURVE_CONDITIONS) {
     const mine = points.filter((p) => p.condition === c.name);
