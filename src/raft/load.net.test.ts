@@ -117,7 +117,12 @@ async function killLeaderAndRestart(
   await cluster.waitFor(
     (l) => {
       const e = event(l);
-      return e?.type === "raftRole" && e.role === "leader" && Number(e.term) > old.term;
+      return (
+        e?.type === "raftRole" &&
+        e.role === "leader" &&
+        Number(e.term) > old.term &&
+        !killed.includes(l.node)
+      );
     },
     15_000,
     killedAt,
