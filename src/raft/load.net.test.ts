@@ -137,7 +137,7 @@ async function killLeaderAndRestart(
   expect(writesAfterKill.length).toBeGreaterThan(0);
   // Restart the killed nodes from their data directories, while the load goes on.
   const restartedAt = cluster.lines.length;
-  for (const n of killed) await cluster.restart(n);
+  await Promise.all(killed.map((n) => cluster.restart(n)));
   for (const n of killed) {
     const ready = cluster.lines.slice(restartedAt).find((l) => l.kind === "ready" && l.node === n);
     expect(ready?.kind === "ready" && ready.recovered).toBe(true);
