@@ -22,7 +22,8 @@ export function kvDigest(entries: readonly (readonly [string, string])[]): strin
       h ^= text.charCodeAt(i);
       h = Math.imul(h, 0x01000193);
     }
-    h ^= 0xff; // a separator no UTF-16 unit above collides with by position
+    // Close each string, so that ("ab", "c") and ("a", "bc") hash differently.
+    h ^= 0xff;
     h = Math.imul(h, 0x01000193);
   };
   for (const [key, value] of entries) {
