@@ -21,7 +21,9 @@ const ELECT_PREFIX = "elect:";
  * Emits what `BroadcastNode` emits, the election's `leader`, `leader-lost`,
  * `believe-leader` and `step-down` events, and `{type:"sequencerBallot",
  * ballot, length, commit}` when this node starts sequencing a ballot.
- * Crash-stop: a node restarted after a crash stays out.
+ * Crash-recovery (`rejoin`, the default): the sequencer layer keeps its
+ * promise, log and delivery point in storage and reads them back after a
+ * crash; with `rejoin` off a restarted node stays out.
  */
 export class ElectedBroadcastNode extends BroadcastNode {
   #order: ElectedOrder | undefined;
@@ -35,6 +37,10 @@ export class ElectedBroadcastNode extends BroadcastNode {
     super.start(env, recovered);
     if (this.retired) return;
     this.#order = this.createOrder(this.#orderHost());
+    if (this.rejoined && !this.#order.restore()) {
+      this.retire("the elected sequencer's kept state is unreadable");
+      return;
+    }
     this.#election = new BullyNode(this.config.election);
     this.#election.start(this.#electionEnv(), recovered);
   }
@@ -105,6 +111,7 @@ export class ElectedBroadcastNode extends BroadcastNode {
       established: (ballot, length, commit) =>
         this.env.emit({ type: "sequencerBallot", ballot, length, commit }),
       warn: (message, fields) => this.env.log.warn(message, fields),
+      ...(this.config.rejoin ? { storage: this.env.storage } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import { assert, type NodeId } from "../core/index.js";
+import { assert, type DurableStorage, type NodeId, type StoredValue } from "../core/index.js";
 import type { ElectedOrderMessage } from "./elected-messages.js";
 import { type DataMessage, messageId } from "./messages.js";
 
@@ -13,7 +13,19 @@ export interface ElectedOrderHost {
   /** This node now sequences `ballot`: it recovered a log of `length` entries, `commit` of them committed. */
   established(ballot: number, length: number, commit: number): void;
   warn(message: string, fields: Record<string, unknown>): void;
+  /**
+   * Where the promise, the log and the delivery point are kept (synced before
+   * any answer that relies on them), so a restarted node can rejoin; without
+   * it nothing is kept and a restarted node must stay out.
+   */
+  readonly storage?: DurableStorage;
 }
+
+const PROMISED_KEY = "broadcast/elected/promised";
+const LOG_BALLOT_KEY = "broadcast/elected/logBallot";
+const LENGTH_KEY = "broadcast/elected/length";
+const APPLIED_KEY = "broadcast/elected/applied";
+const ENTRY_PREFIX = "broadcast/elected/log/";
 
 /** Most entries one `append` carries beyond what a follower must receive at once. */
 export const APPEND_WINDOW = 64;
@@ -56,8 +68,11 @@ interface Lead {
  * uniform — a crashed node's deliveries agree with everyone's. (Liveness)
  * once the election settles on one live node that a majority can reach, every
  * message some correct node holds is delivered by every correct node.
- * Crash-stop: state is not persisted, so a restarted node must stay out
- * (a node that forgot its promise could break quorum intersection).
+ * Crash-recovery with `host.storage`: the promise, the log (with its
+ * ballot) and the delivery point are synced before every promise, acceptance,
+ * count of the sequencer's own copy and delivery, so a restarted node keeps
+ * its word (quorum intersection holds) and never delivers a position twice;
+ * `restore` reads them back. Without storage a restarted node must stay out.
  */
 export class ElectedOrder {
   readonly #host: ElectedOrderHost;
@@ -75,9 +90,74 @@ export class ElectedOrder {
   #lead: Lead | undefined;
   #inLog = new Set<string>();
   #retry = 0;
+  /** How many log entries storage holds (entries past it are stale keys to delete). */
+  #storedLength = 0;
 
   constructor(host: ElectedOrderHost) {
     this.#host = host;
+  }
+
+  /**
+   * Reads the kept state back after a restart. Returns false (and keeps
+   * nothing) when it is unreadable: the node must then stay out.
+   */
+  restore(): boolean {
+    const storage = this.#host.storage;
+    if (storage === undefined) return false;
+    const nat = (v: StoredValue | undefined): number | undefined =>
+      typeof v === "number" && Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+    const promised = nat(storage.get(PROMISED_KEY) ?? 0);
+    const logBallot = nat(storage.get(LOG_BALLOT_KEY) ?? 0);
+    const length = nat(storage.get(LENGTH_KEY) ?? 0);
+    const applied = nat(storage.get(APPLIED_KEY) ?? 0);
+    if (promised === undefined || logBallot === undefined || length === undefined) return false;
+    if (applied === undefined || applied > length) return false;
+    const log: DataMessage[] = [];
+    for (let i = 0; i < length; i++) {
+      const e = storage.get(`${ENTRY_PREFIX}${i}`);
+      if (typeof e !== "object" || e === null || Array.isArray(e) || e instanceof Uint8Array) {
+        return false;
+      }
+      const r = e as { readonly [key: string]: StoredValue };
+      const origin = nat(r.origin);
+      const seq = nat(r.seq);
+      if (origin === undefined || seq === undefined || typeof r.body !== "string") return false;
+      const vc = Array.isArray(r.vc)
+        ? (r.vc as readonly StoredValue[]).filter(Number.isSafeInteger)
+        : [];
+      log.push({ type: "data", origin, seq, body: r.body, vc: vc as number[] });
+    }
+    this.#promised = promised;
+    this.#seen = promised;
+    this.#logBallot = logBallot;
+    this.#log.push(...log);
+    this.#storedLength = length;
+    this.#applied = applied;
+    this.#commit = applied;
+    for (const m of log.slice(0, applied)) this.#delivered.add(messageId(m.origin, m.seq));
+    return true;
+  }
+
+  /** Keeps the promise, the log ballot and the log from position `from` on, then syncs. */
+  #persist(from: number): void {
+    const storage = this.#host.storage;
+    if (storage === undefined) return;
+    storage.put(PROMISED_KEY, this.#promised);
+    storage.put(LOG_BALLOT_KEY, this.#logBallot);
+    for (let i = from; i < this.#log.length; i++) {
+      const m = this.#log[i]!;
+      storage.put(`${ENTRY_PREFIX}${i}`, {
+        origin: m.origin,
+        seq: m.seq,
+        body: m.body,
+        vc: [...m.vc],
+      });
+    }
+    for (let i = this.#log.length; i < this.#storedLength; i++)
+      storage.delete(`${ENTRY_PREFIX}${i}`);
+    this.#storedLength = this.#log.length;
+    storage.put(LENGTH_KEY, this.#log.length);
+    storage.sync();
   }
 
   /** The majority size of the cluster. */
@@ -172,6 +252,7 @@ export class ElectedOrder {
     const ballot = this.#mint();
     this.#seen = ballot;
     this.#promised = ballot;
+    this.#persist(this.#log.length);
     const lead: Lead = {
       ballot,
       phase: "preparing",
@@ -207,7 +288,10 @@ export class ElectedOrder {
   /** Promises `ballot` if it is not older than the promise held; a sequencer of an older ballot steps aside. */
   #promise(ballot: number): boolean {
     if (ballot < this.#promised) return false;
-    this.#promised = ballot;
+    if (ballot > this.#promised) {
+      this.#promised = ballot;
+      this.#persist(this.#log.length);
+    }
     if (this.#lead !== undefined && this.#lead.ballot < ballot) this.#abdicate();
     return true;
   }
@@ -260,9 +344,12 @@ export class ElectedOrder {
     if (lead.phase !== "preparing" || lead.promises.size < this.majority) return;
     const promises = [...lead.promises.values()];
     const log = this.recover(this.#log, this.#commit, promises);
+    let same = 0;
+    while (same < log.length && same < this.#log.length && log[same] === this.#log[same]) same++;
     this.#log.length = 0;
     this.#log.push(...log);
     this.#logBallot = lead.ballot;
+    this.#persist(same);
     for (const p of promises) this.#commit = Math.max(this.#commit, p.commit);
     this.#commit = Math.min(this.#commit, this.#log.length);
     lead.phase = "leading";
@@ -284,6 +371,7 @@ export class ElectedOrder {
     this.#inLog.add(id);
     this.#log.push(m);
     const at = this.#log.length - 1;
+    this.#persist(at);
     if (send) for (const peer of lead.match.keys()) this.#sendAppend(lead, peer, at, 1);
     this.#advanceCommit(lead);
   }
@@ -312,15 +400,18 @@ export class ElectedOrder {
       this.#host.send(from, { type: "accepted", ballot: msg.ballot, length: agreed });
       return;
     }
+    const before = this.#log.length;
     if (same) {
       for (let i = this.#log.length - msg.from; i < msg.entries.length; i++) {
         this.#log.push(msg.entries[i]!);
       }
+      if (this.#log.length > before) this.#persist(before);
     } else {
       // Taking a new sequencer's log: drop the uncommitted tail, take its whole recovered log.
       this.#log.length = msg.from;
       this.#log.push(...msg.entries);
       this.#logBallot = msg.ballot;
+      this.#persist(msg.from);
       assert(
         this.#log.length >= this.#commit,
         () =>
@@ -358,6 +449,10 @@ export class ElectedOrder {
         continue;
       }
       this.#delivered.add(id);
+      if (this.#host.storage !== undefined) {
+        this.#host.storage.put(APPLIED_KEY, this.#applied);
+        this.#host.storage.sync();
+      }
       this.#host.deliver(m);
     }
   }

@@ -39,11 +39,19 @@ const INCARNATION_KEY = "broadcast/incarnation";
 const OWN_PREFIX = "broadcast/own/";
 
 /**
- * The variants that may rejoin after a crash and collect stable messages:
- * best-effort (nothing is resent, so a restarted node could not catch up) and
- * the total orders are crash-stop and keep every packet.
+ * The variants that may rejoin after a crash: best-effort (nothing is resent,
+ * so a restarted node could not catch up) and the fixed sequencer are
+ * crash-stop. The elected sequencer rejoins with its log (`ElectedOrder`).
  */
-export const REJOIN_VARIANTS: readonly BroadcastVariant[] = ["reliable", "fifo", "causal"];
+export const REJOIN_VARIANTS: readonly BroadcastVariant[] = [
+  "reliable",
+  "fifo",
+  "causal",
+  "total-elect",
+];
+
+/** The variants that report progress and collect stable messages; the total orders keep every packet. */
+export const GC_VARIANTS: readonly BroadcastVariant[] = ["reliable", "fifo", "causal"];
 
 /** At most this many unacknowledged packets (the oldest) are resent to one peer per round. */
 export const RESEND_WINDOW = 32;
@@ -117,6 +125,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   /** Whether this node keeps its counter, deliveries and own messages in storage (rejoining variants). */
   #durable = false;
   #incarnation = 0;
+  #rejoined = false;
   /** Per peer: its last progress report (gap-free delivered prefixes) and incarnation. */
   readonly #reports = new Map<NodeId, { prefix: readonly number[]; incarnation: number }>();
   /** Peers known stopped (fail-stop notices): stability does not wait for them. */
@@ -144,7 +153,19 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
     if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
     if (this.#gcs()) env.setTimer(this.config.gcEveryMs, "progress");
+    this.#rejoined = crashed;
     if (crashed) this.#rejoin();
+  }
+
+  /** Whether this node restarted after a crash and rejoins (rather than starting afresh). */
+  protected get rejoined(): boolean {
+    return this.#rejoined;
+  }
+
+  /** Takes this node out for good (crash-stop), e.g. when its kept state cannot be read back. */
+  protected retire(why: string): void {
+    this.#retired = true;
+    this.env.log.warn(`stays out: ${why}`, {});
   }
 
   /** A clean stop: the next start (a new run of the whole cluster) begins afresh rather than retired. */
@@ -156,7 +177,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
 
   /** Whether this node reports progress and collects stable messages. */
   #gcs(): boolean {
-    return this.config.gcEveryMs > 0 && REJOIN_VARIANTS.includes(this.config.variant);
+    return this.config.gcEveryMs > 0 && GC_VARIANTS.includes(this.config.variant);
   }
 
   #clearStorage(): void {

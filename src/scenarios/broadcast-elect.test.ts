@@ -1,22 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
   type BroadcastConfig,
+  type BroadcastMessage,
+  type BroadcastTimer,
   type DataMessage,
   ElectedBroadcastNode,
   ElectedOrder,
   type ElectedOrderHost,
   totalElectBroadcastProtocol,
 } from "../broadcast/index.js";
+import type { DurableStorage, Env } from "../core/index.js";
 import type { AnyScenario } from "../sim/scenario.js";
 import type { RunPlan, RunRequest } from "../sim/scenario-run.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
 import type { EmittedEvent } from "../sim/types.js";
-import {
-  BROADCAST_WORK,
-  broadcastTotalElectScenario,
-  ELECTED_SETTLE_MS,
-  lastBroadcastChangeMs,
-} from "./broadcast.js";
+import { BROADCAST_WORK, broadcastTotalElectScenario, ELECTED_SETTLE_MS } from "./broadcast.js";
 
 const SEEDS = 60;
 const CONFIG: BroadcastConfig = { ...totalElectBroadcastProtocol.defaults, ...BROADCAST_WORK };
@@ -101,19 +99,23 @@ describe("broadcast-total-elect: an elected sequencer behind a majority", () => 
     for (const n of [1, 2, 3, 4]) expect(deliveries(events, n), `n${n}`).toEqual(order);
   });
 
-  it(`${SEEDS} seeds under crash (halting), partition, loss, delay, duplication: zero violations; silent sequencer crashes judged on liveness`, () => {
+  it(`${SEEDS} seeds under crash (halting), restart, partition, loss, delay, duplication: zero violations; silent sequencer crashes judged on liveness`, () => {
     let judged = 0;
     let sequencerCrashed = 0;
     for (let seed = 1; seed <= SEEDS; seed++) {
       const { summary } = executePlan(planRun(broadcastTotalElectScenario, { seed }));
       expect(summary.violations, summary.replay).toEqual([]);
-      const down = new Set(summary.faults.filter((f) => f.fault === "crash").map((f) => f.node));
-      const settled =
-        summary.virtualMs - lastBroadcastChangeMs({ faults: summary.faults, lifecycle: [] }) >=
-        ELECTED_SETTLE_MS;
-      if (!settled || 5 - down.size < 3) continue;
+      const crashes = summary.faults.filter((f) => f.fault === "crash");
+      const downForGood = new Set(crashes.filter((f) => f.healAt === undefined).map((f) => f.node));
+      const last = Math.max(
+        0,
+        ...summary.faults.map((f) =>
+          f.fault === "restart" ? f.at + (f.downMs ?? 0) : Math.max(f.at, f.healAt ?? f.at),
+        ),
+      );
+      if (summary.virtualMs - last < ELECTED_SETTLE_MS || 5 - downForGood.size < 3) continue;
       judged++;
-      if (down.has(4)) sequencerCrashed++;
+      if (crashes.some((f) => f.node === 4)) sequencerCrashed++;
     }
     expect(judged, "settled runs with a majority up: liveness judged").toBeGreaterThanOrEqual(
       SEEDS / 3,
@@ -212,4 +214,71 @@ describe("the checker catches planted bugs in the elected sequencer (the honest 
       expect(caught, "seeds of 5 where total order broke").toBeGreaterThanOrEqual(4);
     });
   }
+});
+
+/** An elected-sequencer node whose storage reads back nothing of the sequencer layer after a restart. */
+class AmnesiacNode extends ElectedBroadcastNode {
+  override start(env: Env<BroadcastMessage, BroadcastTimer>, recovered: boolean): void {
+    const storage: DurableStorage = {
+      get: (k) => (k.startsWith("broadcast/elected/") ? undefined : env.storage.get(k)),
+      put: (k, v) => env.storage.put(k, v),
+      delete: (k) => env.storage.delete(k),
+      keys: (prefix) => env.storage.keys(prefix),
+      sync: () => env.storage.sync(),
+      recovery: env.storage.recovery,
+    };
+    super.start(
+      {
+        self: env.self,
+        cluster: env.cluster,
+        now: () => env.now(),
+        send: (to, msg) => env.send(to, msg),
+        setTimer: (ms, tag) => env.setTimer(ms, tag),
+        cancelTimer: (id) => env.cancelTimer(id),
+        random: () => env.random(),
+        buggify: (site) => env.buggify(site),
+        storage,
+        emit: (e) => env.emit(e),
+        log: env.log,
+        metrics: env.metrics,
+      },
+      recovered,
+    );
+  }
+}
+
+describe("broadcast-total-elect: crash-recovery", () => {
+  const request = (seed: number): RunRequest => ({
+    seed,
+    nemesis: "none",
+    faults: [{ at: 3_000, fault: "crash", node: 4, healAt: 6_000 }],
+  });
+
+  it("the sequencer halts at 3 s and restarts at 6 s: it rejoins from its kept log and delivers everything, in the one order, once", () => {
+    const plan = planRun(broadcastTotalElectScenario, request(3));
+    const { summary } = executePlan(plan);
+    // n4 is judged on agreement as a rejoined node, and on no duplication across its restart.
+    expect(summary.violations, summary.replay).toEqual([]);
+    const events = eventsOf(plan);
+    const order = deliveries(events, 0);
+    expect(deliveries(events, 4), "n4, before and after its restart").toEqual(order);
+    expect(events.some((e) => e.node === 4 && e.t > 6_000 && e.event.type === "broadcast")).toBe(
+      true,
+    );
+  });
+
+  it("a node that forgets its sequencer state on restart delivers again (planted; the honest node passes the same runs)", () => {
+    const planted: AnyScenario = {
+      ...broadcastTotalElectScenario,
+      create: () => new AmnesiacNode(CONFIG),
+    };
+    let caught = 0;
+    for (let seed = 1; seed <= 3; seed++) {
+      const { violations } = executePlan(planRun(planted, request(seed))).summary;
+      if (violations.some((v) => v.includes("(no duplication)"))) caught++;
+      const honest = executePlan(planRun(broadcastTotalElectScenario, request(seed))).summary;
+      expect(honest.violations, honest.replay).toEqual([]);
+    }
+    expect(caught, "seeds of 3 where the amnesiac node delivered twice").toBe(3);
+  });
 });

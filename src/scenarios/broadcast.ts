@@ -69,14 +69,15 @@ export const ELECTED_SETTLE_MS = 3_000;
 /**
  * Judges a broadcast run with `judgeBroadcast`: integrity and ordering always,
  * liveness when `livenessJudged`; for the variants that rejoin after a crash
- * (`rejoins`, never total order), agreement also at every node that restarted
- * and stayed up.
+ * (`rejoins`: every variant but best-effort and the fixed sequencer), agreement
+ * also at every node that restarted and stayed up. The elected sequencer's
+ * liveness is judged only with a majority up at the end (never-crashed or rejoined).
  */
 export function checkBroadcastRun(
   run: RunView<BroadcastMessage, BroadcastTimer>,
   ordering: BroadcastOrdering,
   mode: SequencerMode | "none" = "none",
-  rejoins = ordering !== "total",
+  rejoins = ordering !== "total" || mode === "elected",
 ): string[] {
   const correct = correctNodes(run);
   const elected = mode === "elected";
@@ -87,14 +88,16 @@ export function checkBroadcastRun(
     elected ? ELECTED_SETTLE_MS : BROADCAST_SETTLE_MS,
   );
   const majority = Math.floor(run.nodeCount / 2) + 1;
+  const rejoined = rejoins ? rejoinedNodes(run) : [];
+  const up = correct.length + rejoined.filter((n) => !correct.includes(n)).length;
   return judgeBroadcast(run.events, {
     ordering,
     correct,
-    liveness: settled && (!elected || correct.length >= majority),
+    liveness: settled && (!elected || up >= majority),
     // Across a failover a stopped sequencer may have delivered a rank no survivor saw:
     // the order is promised among correct nodes only (non-uniform).
     orderAmongCorrectOnly: mode === "failover",
-    rejoined: rejoins ? rejoinedNodes(run) : [],
+    rejoined,
   });
 }
 
@@ -172,13 +175,21 @@ export const broadcastTotalFailoverScenario = broadcastScenario(
 
 /**
  * `broadcast-total-elect`: total order by an elected sequencer under silent
- * crashes (halting), partitions, loss, delay and duplication; total order
+ * crashes (halting; a healed crash restarts the node, which rejoins with its
+ * kept log), restarts, partitions, loss, delay and duplication; total order
  * judged among every node (uniform); validity and agreement among
- * never-crashed nodes once settled, when they are a majority.
+ * never-crashed and rejoined nodes once settled, when they are a majority.
  */
 export const broadcastTotalElectScenario = broadcastScenario(
   totalElectBroadcastProtocol,
   "total",
-  "total-order broadcast by an elected sequencer (bully over heartbeats, majority-acked log) under crash (halting), partition, loss, delay, duplication: no creation, no duplication, one delivery order among all nodes; validity and agreement among never-crashed nodes once settled when they are a majority",
-  { name: "broadcast-total-elect", mode: "elected" },
+  "total-order broadcast by an elected sequencer (bully over heartbeats, majority-acked log, rejoin from a kept log) under crash (halting), restart, partition, loss, delay, duplication: no creation, no duplication, one delivery order among all nodes; validity and agreement among never-crashed and rejoined nodes once settled with a majority up",
+  {
+    name: "broadcast-total-elect",
+    mode: "elected",
+    nemesis: {
+      verbs: ["crash", "restart", "partition", "loss", "delay", "duplicate"],
+      ratePerSec: 0.4,
+    },
+  },
 );
