@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { HEARTBEAT_DEFAULTS } from "../detect/heartbeat/config.js";
+import { heartbeatProtocol } from "../detect/heartbeat/protocol.js";
 import { PHI_DEFAULTS } from "../detect/phi/config.js";
 import { phiProtocol } from "../detect/phi/protocol.js";
 import {
@@ -80,5 +82,20 @@ describe("curve conditions", () => {
     // quiet links inside a region get a short deadline, jittery ones across a long one
     expect(regions.p5Ms).toBeLessThan(230);
     expect(regions.p95Ms).toBeGreaterThan(330);
+  });
+});
+
+describe("runs per seed", () => {
+  it("a condition with k runs per seed runs seeds 1..k·seeds: the same points as k times the seeds", () => {
+    const base = CURVE_CONDITIONS.find((c) => c.name === "young")!;
+    expect(base.runsPerSeed).toBe(12);
+    const short = (runsPerSeed: number): CurveCondition => ({
+      ...base,
+      timing: () => ({ warmupMs: 2_000, crashAtMs: 6_000, afterCrashMs: 2_000 }),
+      runsPerSeed,
+    });
+    const hb = { name: "heartbeat", protocol: heartbeatProtocol, config: HEARTBEAT_DEFAULTS };
+    expect(curvePoint(short(2), hb, 500, 1)).toEqual(curvePoint(short(1), hb, 500, 2));
+    expect(curvePoint(short(2), hb, 500, 1)).not.toEqual(curvePoint(short(1), hb, 500, 1));
   });
 });
