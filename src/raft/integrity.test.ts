@@ -166,7 +166,9 @@ describe("end-to-end message checksums", () => {
     expect(counters.get(INTEGRITY_DROPPED_METRIC)).toBe(1);
     expect(debug).toEqual(["dropped a message whose checksum does not match"]);
     // An envelope sealed here and changed in memory afterwards is caught when asked to recheck.
-    const changed = sealMessage({ ...(SAMPLES[1] as RaftMessage) }) as { body: { index: number } };
+    const changed = sealMessage({ ...(SAMPLES[1] as RaftMessage) }, true) as {
+      body: { index: number };
+    };
     changed.body.index = 44;
     const strict = new IntegrityNode(inner, { recheckInMemory: true });
     strict.start(env, false);

@@ -48,20 +48,40 @@ export function messageChecksum(value: unknown): number {
 }
 
 /**
- * Envelopes sealed in this process. One that reaches a receiver as the very
- * same object was handed over in memory (the simulator's clean delivery,
+ * An envelope sealed in this process. Its checksum is computed when first
+ * read, which encoding does (msgpack encodes it through `toJSON` as the plain
+ * `{crc, body}`), so every message that is encoded carries the checksum of
+ * what was sent. An envelope that reaches a receiver as an instance of this
+ * class was handed over in memory (the simulator's clean delivery,
  * duplication and replay) and never encoded, so no bit of it could flip: its
- * checksum need not be recomputed. A corrupted copy is always a new object,
- * decoded from flipped bytes, and is always checked; on a real host every
- * message is decoded from the wire and always checked. Messages are immutable
- * once sent (their types are read-only), so the identity stands for the content.
+ * checksum is neither computed nor checked. A copy decoded from bytes (a real
+ * host's every message, the simulator's corrupted ones) is a plain object and
+ * is always checked. Messages are immutable once sent (their types are
+ * read-only), so the instance stands for its content.
  */
-const sealedHere = new WeakSet<object>();
+class SealedHere<M> implements Sealed<M> {
+  private crcMemo = -1;
 
-/** `msg` with its checksum, ready to send. */
-export function sealMessage<M>(msg: M): Sealed<M> {
-  const sealed = { crc: messageChecksum(msg), body: msg };
-  sealedHere.add(sealed);
+  constructor(readonly body: M) {}
+
+  get crc(): number {
+    if (this.crcMemo < 0) this.crcMemo = messageChecksum(this.body);
+    return this.crcMemo;
+  }
+
+  /** What an encoder writes: the plain envelope. */
+  toJSON(): { crc: number; body: M } {
+    return { crc: this.crc, body: this.body };
+  }
+}
+
+/**
+ * `msg` with its checksum, ready to send. With `eager` the checksum is
+ * computed now, as a real host's encoding would, rather than when first read.
+ */
+export function sealMessage<M>(msg: M, eager = false): Sealed<M> {
+  const sealed = new SealedHere(msg);
+  if (eager) sealed.crc;
   return sealed;
 }
 
@@ -70,15 +90,16 @@ export function sealMessage<M>(msg: M): Sealed<M> {
  * is an envelope sealed here and handed over unencoded.
  */
 export function checksumMatches(msg: Sealed<unknown>, always = false): boolean {
-  return (!always && sealedHere.has(msg)) || messageChecksum(msg.body) === msg.crc;
+  return (!always && msg instanceof SealedHere) || messageChecksum(msg.body) === msg.crc;
 }
 
 /** How a node checks what it receives. */
 export interface IntegrityOptions {
   /**
-   * Recompute the checksum even of an envelope sealed in this process and
-   * handed over as the same object (default false: it cannot have changed).
-   * True makes the simulator pay what a real host pays, for benchmarks.
+   * Compute the checksum of every message when it is sent and check it when
+   * it arrives, even for an envelope handed over in memory as the same object
+   * (default false: it cannot have changed). True makes the simulator pay
+   * what a real host pays, for benchmarks.
    */
   readonly recheckInMemory?: boolean;
   /**
@@ -98,6 +119,11 @@ export function sealedProblem(
   msg: unknown,
   bodyProblem: (body: unknown) => string | undefined,
 ): string | undefined {
+  if (msg instanceof SealedHere) {
+    // Built here, so its checksum is right by construction (and not computed yet).
+    const problem = bodyProblem(msg.body);
+    return problem === undefined ? undefined : `body.${problem}`;
+  }
   if (!isRecord(msg)) return `message: expected a sealed object, got ${describeValue(msg)}`;
   const crc = msg.crc;
   if (typeof crc !== "number" || !Number.isInteger(crc) || crc < 0 || crc > 0xffff_ffff) {
@@ -170,7 +196,7 @@ export class IntegrityNode<M, T = string> implements ProtocolNode<Sealed<M>, T> 
     // Only `send` carries M; the wrapper replaces it, so the cast never lets
     // an unsealed message reach the host.
     const sealing = wrapEnv(env as unknown as Env<M, T>, {
-      send: (to, msg) => env.send(to, sealMessage(msg)),
+      send: (to, msg) => env.send(to, sealMessage(msg, this.always)),
     });
     this.inner.start(sealing, recovered);
   }
