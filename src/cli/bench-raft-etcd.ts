@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, request } from "node:http";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeBasePort } from "../net/testing/ports.js";
 import { summarizeLatencies } from "../raft/loadStats.js";
+import { LeanHttpConnection } from "./bench-raft-http.js";
 import { type LoadRun, processCpuMs, sampleBetween } from "./bench-raft-run.js";
 
 /** The etcd server binary's version line, or undefined when `etcd` is not installed. */
@@ -83,13 +84,13 @@ class EtcdCluster {
     for (;;) {
       for (const url of this.clientUrls) {
         try {
-          const status = (await post(url, "/v3/maintenance/status", {}, undefined)) as {
+          const status = (await post(url, "/v3/maintenance/status", {})) as {
             header?: { member_id?: string };
             leader?: string;
           };
           if (status.leader !== undefined && status.leader === status.header?.member_id) {
             // A put must go through before the run starts.
-            await post(url, "/v3/kv/put", { key: b64("warm"), value: b64("up") }, undefined);
+            await post(url, "/v3/kv/put", { key: b64("warm"), value: b64("up") });
             return url;
           }
         } catch {
@@ -127,12 +128,7 @@ class EtcdCluster {
 const b64 = (text: string): string => Buffer.from(text).toString("base64");
 
 /** POSTs JSON to etcd's v3 JSON gateway and resolves with the parsed answer; rejects on a non-200. */
-function post(
-  base: string,
-  path: string,
-  body: unknown,
-  agent: Agent | undefined,
-): Promise<unknown> {
+function post(base: string, path: string, body: unknown): Promise<unknown> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -143,7 +139,6 @@ function post(
           "content-type": "application/json",
           "content-length": Buffer.byteLength(payload),
         },
-        ...(agent === undefined ? {} : { agent }),
         timeout: 10_000,
       },
       (res) => {
@@ -167,14 +162,14 @@ function post(
  * One run against a fresh 3-member etcd on loopback: `clients` concurrent
  * loops, each putting a `valueBytes` value to a random one of `keys` keys and
  * waiting for the answer before the next, over HTTP keep-alive connections to
- * the leader's JSON gateway (`/v3/kv/put`). Puts that return within
+ * the leader's JSON gateway (`/v3/kv/put`), one connection per client. Puts that return within
  * `[warmupMs, warmupMs + durationMs)` count, as in the Raft driver.
  */
 export async function runEtcdLoad(o: EtcdLoadOptions): Promise<LoadRun> {
   const cluster = await EtcdCluster.start(o.binary, 3);
-  const agent = new Agent({ keepAlive: true, maxSockets: o.clients });
+  const connections: LeanHttpConnection[] = [];
   try {
-    const leader = await cluster.waitLeader(10_000);
+    const leader = new URL(await cluster.waitLeader(10_000));
     const start = performance.now();
     const from = start + o.warmupMs;
     const to = from + o.durationMs;
@@ -185,17 +180,23 @@ export async function runEtcdLoad(o: EtcdLoadOptions): Promise<LoadRun> {
     const cpu = sampleBetween(o.warmupMs, o.warmupMs + o.durationMs, () =>
       cluster.children.reduce((sum, child) => sum + processCpuMs(child.pid), 0),
     );
+    const clientCpu = sampleBetween(o.warmupMs, o.warmupMs + o.durationMs, () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1000;
+    });
     const loop = async (c: number): Promise<void> => {
+      const connection = new LeanHttpConnection(leader.hostname, Number(leader.port));
+      connections.push(connection);
       for (let seq = 1; performance.now() < to; seq++) {
         const prefix = `${c}.${seq}.`;
-        const body = {
+        const body = JSON.stringify({
           key: b64(`k${Math.floor(Math.random() * o.keys)}`),
           value: b64((prefix + pad.slice(prefix.length)).slice(0, o.valueBytes)),
-        };
+        });
         const t0 = performance.now();
         let good = true;
         try {
-          await post(leader, "/v3/kv/put", body, agent);
+          good = (await connection.post("/v3/kv/put", body)) === 200;
         } catch {
           good = false;
         }
@@ -210,16 +211,17 @@ export async function runEtcdLoad(o: EtcdLoadOptions): Promise<LoadRun> {
       }
     };
     await Promise.all(Array.from({ length: o.clients }, (_, c) => loop(c)));
-    const serverCpuMs = await cpu;
+    const perKiloPut = (cpuMs: number): number => Math.round((cpuMs / ok) * 1000 * 10) / 10;
     return {
-      serverCpuMsPerKiloPut: Math.round((serverCpuMs / ok) * 1000 * 10) / 10,
+      serverCpuMsPerKiloPut: perKiloPut(await cpu),
+      clientCpuMsPerKiloPut: perKiloPut(await clientCpu),
       ok,
       fail,
       okPerSec: Math.round((ok / (o.durationMs / 1000)) * 10) / 10,
       ...summarizeLatencies(latencies),
     };
   } finally {
-    agent.destroy();
+    for (const connection of connections) connection.close();
     await cluster.stop();
   }
 }

@@ -17,6 +17,8 @@ export interface LoadRun extends LatencySummary {
    * machine was doing. NaN where /proc cannot be read.
    */
   readonly serverCpuMsPerKiloPut: number;
+  /** The same for the load generator (the driver process, or the bench process for etcd). */
+  readonly clientCpuMsPerKiloPut: number;
 }
 
 let clockTicksPerSec: number | undefined;
@@ -93,6 +95,9 @@ export async function runRaftLoad(o: RaftLoadOptions): Promise<LoadRun> {
   const cpu = sampleBetween(o.warmupMs, o.warmupMs + o.durationMs, () =>
     servers.reduce((sum, id) => sum + processCpuMs(cluster.pid(id)), 0),
   );
+  const clientCpu = sampleBetween(o.warmupMs, o.warmupMs + o.durationMs, () =>
+    processCpuMs(cluster.pid(o.servers)),
+  );
   try {
     const line = await cluster.waitFor(
       (l) => l.kind === "event" && l.event.type === "loadResult",
@@ -107,9 +112,10 @@ export async function runRaftLoad(o: RaftLoadOptions): Promise<LoadRun> {
       // JSON turns NaN (no sample) into null.
       return typeof value === "number" ? value : Number.NaN;
     };
-    const serverCpuMs = await cpu;
+    const perKiloPut = (cpuMs: number): number => Math.round((cpuMs / num("ok")) * 1000 * 10) / 10;
     return {
-      serverCpuMsPerKiloPut: Math.round((serverCpuMs / num("ok")) * 1000 * 10) / 10,
+      serverCpuMsPerKiloPut: perKiloPut(await cpu),
+      clientCpuMsPerKiloPut: perKiloPut(await clientCpu),
       ok: num("ok"),
       fail: num("fail") + num("info"),
       okPerSec: num("okPerSec"),

@@ -58,12 +58,14 @@ function medians(runs: readonly LoadRun[]): {
   p50Ms: number;
   p99Ms: number;
   serverCpuMsPerKiloPut: number;
+  clientCpuMsPerKiloPut: number;
 } {
   return {
     okPerSec: median(runs.map((r) => r.okPerSec)),
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(runs.map((r) => r.p99Ms)),
     serverCpuMsPerKiloPut: median(runs.map((r) => r.serverCpuMsPerKiloPut)),
+    clientCpuMsPerKiloPut: median(runs.map((r) => r.clientCpuMsPerKiloPut)),
   };
 }
 
@@ -90,14 +92,14 @@ function format(
 ): string {
   const out = [
     `raft on real processes: 3 servers + 1 load driver on loopback, fsync on (${settings})`,
-    `${"".padStart(7)}${systems.map((sys) => `  | ${TITLE[sys].padEnd(35)}`).join("")}${etcd === undefined ? "" : "  | raft/etcd"}`,
-    `${"clients".padStart(7)}${systems.map(() => `  | ${"puts/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"cpu/kput".padStart(8)}`).join("")}${etcd === undefined ? "" : `  | ${"puts/s".padStart(9)}`}`,
+    `${"".padStart(7)}${systems.map((sys) => `  | ${TITLE[sys].padEnd(44)}`).join("")}${etcd === undefined ? "" : "  | raft/etcd"}`,
+    `${"clients".padStart(7)}${systems.map(() => `  | ${"puts/s".padStart(8)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"cpu/kput".padStart(8)} ${"cli/kput".padStart(8)}`).join("")}${etcd === undefined ? "" : `  | ${"puts/s".padStart(9)}`}`,
   ];
   for (const row of rows) {
     let line = String(row.clients).padStart(7);
     for (const sys of systems) {
       const m = medians(row.runs[sys]);
-      line += `  | ${fmt(m.okPerSec).padStart(8)} ${fmt(m.p50Ms, 2).padStart(8)} ${fmt(m.p99Ms, 2).padStart(8)} ${fmt(m.serverCpuMsPerKiloPut, 0).padStart(8)}`;
+      line += `  | ${fmt(m.okPerSec).padStart(8)} ${fmt(m.p50Ms, 2).padStart(8)} ${fmt(m.p99Ms, 2).padStart(8)} ${fmt(m.serverCpuMsPerKiloPut, 0).padStart(8)} ${fmt(m.clientCpuMsPerKiloPut, 0).padStart(8)}`;
     }
     if (etcd !== undefined) {
       const raft = systems.includes("raft") ? "raft" : "raftSync";
@@ -112,7 +114,7 @@ function format(
     );
   }
   out.push(
-    "cpu/kput: CPU ms the 3 servers used (user + system, from /proc) per 1,000 puts returned in the window",
+    "cpu/kput: CPU ms the 3 servers used (user + system) per 1,000 puts returned in the window; cli/kput: the same for the load generator",
   );
   out.push(
     etcd === undefined
