@@ -15,7 +15,7 @@ const SCENARIOS: readonly AnyScenario[] = [
 ];
 
 /**
- * Prints docs/elect.md's cost table: for n = 4, 16, 64, 128 and each
+ * Prints docs/leader-election.md's cost table: for n = 4, 16, 64, 128 and each
  * algorithm, one JSON line with the election messages and the time to agree
  * after the leader crashes (seed 1, no nemesis).
  */
@@ -34,7 +34,7 @@ function median(xs: readonly number[]): number {
 }
 
 /**
- * Prints docs/elect.md's partition table: for n = 8 and 32, each algorithm and
+ * Prints docs/leader-election.md's partition table: for n = 8 and 32, each algorithm and
  * each shape (the leader isolated, or halves) cut at 3 s for 3.25 s, the median
  * over seeds 1–5 of the split-brain time and of the time to agree again after
  * the heal (runs that never agreed again are counted and left out).

@@ -7,7 +7,7 @@ import { ELECT_RING_BOUND_MS, electRingScenario } from "./elect-ring.js";
 import { electSweep } from "./elect-sweep.js";
 
 /**
- * Prints docs/elect.md's sweep table: each `elect-*` scenario over seeds
+ * Prints docs/leader-election.md's sweep table: each `elect-*` scenario over seeds
  * 1000–1199, 40 s each, one JSON line per scenario.
  */
 export function printElectSweeps(): void {

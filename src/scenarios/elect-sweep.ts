@@ -24,7 +24,7 @@ export interface ElectSweepFigures {
 /**
  * Runs `scenario` for seeds `fromSeed`… (`count` of them, `durationMs` each,
  * its default nemesis) and sums the split-brain report, the fencing replay and
- * the verdicts. Deterministic. For the figures of docs/elect.md:
+ * the verdicts. Deterministic. For the figures of docs/leader-election.md:
  * `node -e 'import("./dist/scenarios/elect-sweep-print.js").then((m) => m.printElectSweeps())'`.
  */
 export function electSweep(
