@@ -6,6 +6,20 @@ export {
   SNAPSHOT_CHUNK_PAIRS_MAX,
 } from "./config.js";
 export {
+  checksumMatches,
+  INTEGRITY_DROPPED_METRIC,
+  IntegrityNode,
+  type IntegrityOptions,
+  messageChecksum,
+  QUARANTINE_KEY,
+  recoveryLostSyncedState,
+  type Sealed,
+  sealedProblem,
+  sealMessage,
+  unwrapIntegrity,
+  withIntegrity,
+} from "./integrity.js";
+export {
   type ApplyOutcome,
   isReadOp,
   type KvCommand,
@@ -14,6 +28,7 @@ export {
   type KvResult,
   type KvSnapshot,
   KvStateMachine,
+  type KvStateMachineOptions,
   kvCommandProblem,
   kvOpProblem,
   kvSnapshotProblem,
@@ -44,7 +59,7 @@ export {
 } from "./messages.js";
 export { RaftNode, type RaftRole, type RaftTimer, type RaftView } from "./node.js";
 export { Progress } from "./progress.js";
-export { raftProtocol } from "./protocol.js";
+export { type RaftWireMessage, raftProtocol, raftWireProblem } from "./protocol.js";
 export { candidateUpToDate, leaseDurationMs, quorumValue, tallyVotes } from "./quorum.js";
 export { HistoryRecorder } from "./recorder.js";
 export { type ChunkOutcome, SnapshotAssembler } from "./snapshotAssembler.js";
