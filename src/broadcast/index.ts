@@ -1,6 +1,8 @@
 export type { BroadcastConfig, BroadcastVariant } from "./config.js";
 export { BROADCAST_DEFAULTS, BROADCAST_VARIANTS, checkBroadcastConfig } from "./config.js";
 export { DeliveredSet } from "./delivered-set.js";
+export type { ReadBack } from "./durable.js";
+export { BroadcastStore } from "./durable.js";
 export type { ElectedOrderMessage, ElectMessage } from "./elected-messages.js";
 export { validateElectedOrder } from "./elected-messages.js";
 export { ElectedBroadcastNode } from "./elected-node.js";

@@ -5,10 +5,10 @@ import {
   type HostNotice,
   type NodeId,
   type ProtocolNode,
-  type StoredValue,
 } from "../core/index.js";
 import type { BroadcastConfig, BroadcastVariant } from "./config.js";
 import { DeliveredSet } from "./delivered-set.js";
+import { BroadcastStore } from "./durable.js";
 import {
   BODY_LENGTH_MAX,
   type BroadcastMessage,
@@ -26,17 +26,6 @@ import { TotalOrder, type TotalOrderHost } from "./total-order.js";
 
 /** A silent peer is resent to at most every this many `resendMs` ticks. */
 export const RESEND_BACKOFF_MAX = 8;
-
-/** Storage key a running node keeps set; found on a restart, it means the node crashed. */
-const LIVE_KEY = "broadcast/live";
-/** Storage key of the last sequence number this node used (rejoining variants). */
-const SEQ_KEY = "broadcast/seq";
-/** Storage key of what this node delivered (rejoining variants). */
-const DELIVERED_KEY = "broadcast/delivered";
-/** Storage key of how many times this node restarted after a crash (rejoining variants). */
-const INCARNATION_KEY = "broadcast/incarnation";
-/** Storage key prefix of this node's own broadcasts not yet delivered everywhere (rejoining variants). */
-const OWN_PREFIX = "broadcast/own/";
 
 /**
  * The variants that may rejoin after a crash: best-effort (nothing is resent,
@@ -126,6 +115,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   #durable = false;
   #incarnation = 0;
   #rejoined = false;
+  #store!: BroadcastStore;
   /** Per peer: its last progress report (gap-free delivered prefixes) and incarnation. */
   readonly #reports = new Map<NodeId, { prefix: readonly number[]; incarnation: number }>();
   /** Peers known stopped (fail-stop notices): stability does not wait for them. */
@@ -137,16 +127,16 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
 
   start(env: Env<BroadcastMessage, BroadcastTimer>, recovered: boolean): void {
     this.env = env;
-    const crashed = recovered && env.storage.get(LIVE_KEY) === true;
+    this.#store = new BroadcastStore(env.storage);
+    const crashed = recovered && this.#store.crashed();
     this.#durable = this.config.rejoin && REJOIN_VARIANTS.includes(this.config.variant);
     if (crashed && !this.#durable) {
       this.#retired = true;
       env.log.info("restarted after a crash: stays out (crash-stop model)");
       return;
     }
-    if (!crashed) this.#clearStorage();
-    env.storage.put(LIVE_KEY, true);
-    env.storage.sync();
+    if (!crashed) this.#store.clear();
+    this.#store.markLive();
     for (const peer of env.cluster) if (peer !== env.self) this.#unacked.set(peer, new Set());
     if (this.config.variant === "total")
       this.#total = this.createTotalOrder(this.#totalHost(), this.config.sequencer);
@@ -171,7 +161,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   /** A clean stop: the next start (a new run of the whole cluster) begins afresh rather than retired. */
   stop(): void {
     if (this.#retired) return;
-    this.#clearStorage();
+    this.#store.clear();
     this.env.storage.sync();
   }
 
@@ -180,45 +170,20 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     return this.config.gcEveryMs > 0 && GC_VARIANTS.includes(this.config.variant);
   }
 
-  #clearStorage(): void {
-    for (const key of this.env.storage.keys("broadcast/")) this.env.storage.delete(key);
-  }
-
   /** Restarted after a crash: read back the counter, deliveries and own messages; announce the new incarnation. */
   #rejoin(): void {
-    const storage = this.env.storage;
-    const seq = storage.get(SEQ_KEY);
-    this.#mySeq = typeof seq === "number" && Number.isSafeInteger(seq) && seq > 0 ? seq : 0;
-    const done = DeliveredSet.fromStored(storage.get(DELIVERED_KEY));
-    if (done !== undefined) this.#done = done;
-    else if (storage.get(DELIVERED_KEY) !== undefined) {
+    const back = this.#store.readBack(this.env.self);
+    this.#mySeq = back.seq;
+    if (back.done === "unreadable") {
       this.env.log.warn("stored deliveries unreadable; starting from none", {});
-    }
+    } else if (back.done !== undefined) this.#done = back.done;
     this.delivered = this.#done.prefix();
-    const inc = storage.get(INCARNATION_KEY);
-    this.#incarnation = (typeof inc === "number" && Number.isSafeInteger(inc) ? inc : 0) + 1;
-    storage.put(INCARNATION_KEY, this.#incarnation);
-    storage.sync();
+    this.#incarnation = back.incarnation;
     this.env.log.info("rejoining after a crash", {
       incarnation: this.#incarnation,
       seq: this.#mySeq,
     });
-    for (const key of storage.keys(OWN_PREFIX)) {
-      const own = storage.get(key);
-      const seqOf = Number(key.slice(OWN_PREFIX.length));
-      if (typeof own !== "object" || own === null || !Number.isSafeInteger(seqOf)) continue;
-      const rec = own as { readonly body?: StoredValue; readonly vc?: StoredValue };
-      if (typeof rec.body !== "string" || !Array.isArray(rec.vc)) continue;
-      const vc = (rec.vc as readonly StoredValue[]).filter(
-        (x): x is number => typeof x === "number",
-      );
-      const msg: DataMessage = {
-        type: "data",
-        origin: this.env.self,
-        seq: seqOf,
-        body: rec.body,
-        vc,
-      };
+    for (const msg of back.own) {
       if (!this.#known.has(packetKey(msg))) this.#learn(msg, undefined);
     }
     this.#sendProgress();
@@ -249,11 +214,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     const seq = ++this.#mySeq;
     const id = messageId(this.env.self, seq);
     const vc = this.config.variant === "causal" ? this.#causalStamp() : [];
-    if (this.#durable) {
-      this.env.storage.put(SEQ_KEY, seq);
-      this.env.storage.put(`${OWN_PREFIX}${seq}`, { body, vc });
-      this.env.storage.sync();
-    }
+    if (this.#durable) this.#store.saveBroadcast(seq, body, vc);
     this.env.emit({ type: "broadcast", id, origin: this.env.self, body });
     const msg: DataMessage = { type: "data", origin: this.env.self, seq, body, vc };
     this.#learn(msg, undefined);
@@ -400,8 +361,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       if (p.type !== "data" || p.seq > (stable[p.origin] ?? 0)) continue;
       this.#known.delete(key);
       for (const keys of this.#unacked.values()) keys.delete(key);
-      if (p.origin === this.env.self && this.#durable)
-        this.env.storage.delete(`${OWN_PREFIX}${p.seq}`);
+      if (p.origin === this.env.self && this.#durable) this.#store.forgetOwn(p.seq);
     }
   }
 
@@ -545,10 +505,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   protected deliver(m: DataMessage): void {
     this.delivered = vectorTick(this.delivered, m.origin);
     this.#done.add(m.origin, m.seq);
-    if (this.#durable) {
-      this.env.storage.put(DELIVERED_KEY, this.#done.toStored());
-      this.env.storage.sync();
-    }
+    if (this.#durable) this.#store.saveDelivered(this.#done);
     this.#deliveredCount++;
     this.env.emit({
       type: "deliver",

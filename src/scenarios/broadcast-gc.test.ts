@@ -125,15 +125,16 @@ describe("crash-recovery: a restarted node rejoins", () => {
   }
 });
 
-/** A node whose storage forgets one key on reading it back: a planted crash-recovery bug. */
-function forgetting(key: string): new (c: BroadcastConfig) => BroadcastNode {
+/** A node whose storage forgets the keys under the given space-separated prefixes: a planted crash-recovery bug. */
+function forgetting(keys: string): new (c: BroadcastConfig) => BroadcastNode {
+  const forgotten = (k: string) => keys.split(" ").some((prefix) => k.startsWith(prefix));
   return class extends BroadcastNode {
     override start(env: Env<BroadcastMessage, BroadcastTimer>, recovered: boolean): void {
       const storage: DurableStorage = {
-        get: (k) => (k === key ? undefined : env.storage.get(k)),
+        get: (k) => (forgotten(k) ? undefined : env.storage.get(k)),
         put: (k, v) => env.storage.put(k, v),
         delete: (k) => env.storage.delete(k),
-        keys: (prefix) => env.storage.keys(prefix),
+        keys: (prefix) => env.storage.keys(prefix).filter((k) => !forgotten(k)),
         sync: () => env.storage.sync(),
         recovery: env.storage.recovery,
       };
@@ -161,10 +162,10 @@ function forgetting(key: string): new (c: BroadcastConfig) => BroadcastNode {
 describe("the checker catches planted crash-recovery bugs", () => {
   const cases = [
     [
-      "broadcast/seq",
+      "broadcast/seq broadcast/own/",
       "a second time",
       "fifo",
-      "a node that forgets its sequence counter reuses ids",
+      "a node that forgets its sequence counter (and the messages it kept) reuses ids",
     ],
     [
       "broadcast/delivered",
