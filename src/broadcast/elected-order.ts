@@ -42,7 +42,12 @@ interface Lead {
   readonly match: Map<NodeId, number>;
   /** Length of the log recovered at establishment: a follower takes it whole before it counts in this ballot. */
   base: number;
+  /** Per peer: resend ticks between repeats (doubling while it stays silent, up to `RESEND_BACKOFF`) and the next one due. */
+  readonly quiet: Map<NodeId, { every: number; due: number }>;
 }
+
+/** A silent peer is sent a repeat at most every this many resend ticks. */
+export const RESEND_BACKOFF = 8;
 
 /**
  * Total order as a replicated log of data messages, sequenced by whichever
@@ -90,6 +95,7 @@ export class ElectedOrder {
   #lead: Lead | undefined;
   #inLog = new Set<string>();
   #retry = 0;
+  #ticks = 0;
   /** How many log entries storage holds (entries past it are stale keys to delete). */
   #storedLength = 0;
 
@@ -196,7 +202,14 @@ export class ElectedOrder {
       if (this.#wantLead && this.#retry-- <= 0) this.#startLead();
       return;
     }
+    this.#ticks++;
     for (const peer of this.#peers()) {
+      const q = lead.quiet.get(peer) ?? { every: 1, due: 0 };
+      if (this.#ticks < q.due) continue;
+      lead.quiet.set(peer, {
+        every: Math.min(q.every * 2, RESEND_BACKOFF),
+        due: this.#ticks + q.every,
+      });
       if (lead.phase === "preparing" || !lead.match.has(peer)) {
         if (!lead.promises.has(peer)) this.#host.send(peer, this.#prepare(lead));
         continue;
@@ -207,6 +220,9 @@ export class ElectedOrder {
 
   onMessage(from: NodeId, msg: ElectedOrderMessage): void {
     this.#seen = Math.max(this.#seen, msg.type === "reject" ? msg.promised : msg.ballot);
+    if (this.#lead?.ballot === msg.ballot && (msg.type === "promise" || msg.type === "accepted")) {
+      this.#lead.quiet.delete(from); // it answers: repeat to it at the full rate again
+    }
     switch (msg.type) {
       case "prepare":
         this.#onPrepare(from, msg.ballot, msg.commit);
@@ -259,6 +275,7 @@ export class ElectedOrder {
       promises: new Map(),
       match: new Map(),
       base: 0,
+      quiet: new Map(),
     };
     lead.promises.set(this.#host.self, this.#promiseFor(ballot, this.#commit));
     this.#lead = lead;
@@ -434,7 +451,7 @@ export class ElectedOrder {
     if (agreed > this.#commit) {
       this.#commit = agreed;
       // Tell the followers at once rather than with the next entry or resend tick.
-      for (const [peer, m] of lead.match) this.#sendAppend(lead, peer, m, 0);
+      for (const [peer, m] of lead.match) if (m >= lead.base) this.#sendAppend(lead, peer, m, 0);
     }
     this.#apply();
   }

@@ -7,7 +7,7 @@ export type { ElectedOrderMessage, ElectMessage } from "./elected-messages.js";
 export { validateElectedOrder } from "./elected-messages.js";
 export { ElectedBroadcastNode } from "./elected-node.js";
 export type { ElectedOrderHost } from "./elected-order.js";
-export { APPEND_WINDOW, ElectedOrder, RETRY_TICKS } from "./elected-order.js";
+export { APPEND_WINDOW, ElectedOrder, RESEND_BACKOFF, RETRY_TICKS } from "./elected-order.js";
 export type {
   AckMessage,
   BroadcastMessage,
