@@ -51,7 +51,7 @@ describe("raft-membership in the deterministic simulator", () => {
     // answer, and partitions come twice a second: a correct leader refuses the
     // overlapping changes; the broken one takes them.
     const busy = {
-      admins: 2,
+      admins: 3,
       thinkMsMin: 0,
       thinkMsMax: 30,
       impatient: true,
@@ -70,7 +70,7 @@ describe("raft-membership in the deterministic simulator", () => {
     const correct = raftMembershipScenarioOf("raft-membership-busy", RAFT_KV_CONFIG, busy);
     const found: string[] = [];
     let seed = 1;
-    for (; seed <= 40 && found.length === 0; seed++) {
+    for (; seed <= 60 && found.length === 0; seed++) {
       found.push(...executePlan(planRun(broken, plan(seed))).summary.violations);
       if (found.length === 0)
         expect(executePlan(planRun(correct, plan(seed))).summary.violations).toEqual([]);
