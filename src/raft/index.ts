@@ -1,3 +1,4 @@
+export { NO_SERVER, RaftAdmin, type RaftAdminOptions } from "./admin.js";
 export { RaftClient, type RaftClientOptions } from "./client.js";
 export {
   checkRaftConfig,

@@ -106,6 +106,15 @@ describe("thesis §4.2: single-server changes", () => {
     expect(net.raft(1)?.inspect().commitIndex).toBeGreaterThan(before);
   });
 
+  it("a spare (a server outside the configuration) never campaigns and waits to be added", () => {
+    const net = new TestNet({ ids: [1, 2, 3, 4], members: [1, 2, 3] });
+    net.startAll();
+    net.partition([[1, 2, 3], [4]]);
+    ticks(net, [1, 2, 3, 4], 60);
+    expect(net.raft(4)?.inspect()).toMatchObject({ role: "follower", term: 0, vote: null });
+    expect(net.leader()?.id).toBeDefined();
+  });
+
   it("a configuration takes effect when appended, before it commits, on leader and follower", () => {
     const net = new TestNet({ ids: [1, 2, 3, 4], members: [1, 2, 3] });
     net.startAll();
