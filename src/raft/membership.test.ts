@@ -317,6 +317,24 @@ describe("thesis §4.2.3: a removed server does not disrupt the cluster", () => 
   });
 });
 
+describe("thesis §4.2.3: the rule that keeps a removed server from deposing the leader", () => {
+  it("without pre-vote its campaigns raise its own term only: voters that hear a leader ignore them", () => {
+    const net = new TestNet({ ids: [1, 2, 3, 4], config: { preVote: false } });
+    net.startAll();
+    elect(net, 1);
+    net.partition([[1, 2, 3, 98], [4]]);
+    expect(commitChange(net, 1, { op: "remove", node: 4 })?.voters).toEqual([1, 2, 3]);
+    ticks(net, [1, 2, 3, 4], 40);
+    expect(net.raft(4)?.inspect().term).toBeGreaterThan(1);
+    net.heal();
+    ticks(net, [1, 2, 3, 4], 60);
+    // n4 still campaigns (it never learned it was removed) but nobody's term moved.
+    expect(net.raft(4)?.inspect().term).toBeGreaterThan(2);
+    for (const id of [1, 2, 3]) expect(net.raft(id)?.inspect().term).toBe(1);
+    expect(net.raft(1)?.inspect().role).toBe("leader");
+  });
+});
+
 describe("thesis §4.4: the configuration is recovered from the log and the snapshot", () => {
   it("after a restart, from the log", () => {
     const net = new TestNet({ ids: [1, 2, 3, 4], members: [1, 2, 3] });
