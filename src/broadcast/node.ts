@@ -142,7 +142,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
       this.#total = this.createTotalOrder(this.#totalHost(), this.config.sequencer);
     if (this.config.variant !== "best-effort") env.setTimer(this.config.resendMs, "resend");
     if (this.config.workEveryMs > 0) env.setTimer(this.#nextWorkMs(), "work");
-    if (this.#gcs()) env.setTimer(this.config.gcEveryMs, "progress");
+    if (this.#reporting()) env.setTimer(this.config.gcEveryMs, "progress");
     this.#rejoined = crashed;
     if (crashed) this.#rejoin();
   }
@@ -168,6 +168,15 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
   /** Whether this node reports progress and collects stable messages. */
   #gcs(): boolean {
     return this.config.gcEveryMs > 0 && GC_VARIANTS.includes(this.config.variant);
+  }
+
+  /**
+   * Whether this node sends and reads progress reports: to collect (`#gcs`),
+   * and for every rejoining variant so a restarted peer gets resent what it
+   * held before its crash (its incarnation grows).
+   */
+  #reporting(): boolean {
+    return this.config.gcEveryMs > 0 && (this.#gcs() || this.#durable);
   }
 
   /** Restarted after a crash: read back the counter, deliveries and own messages; announce the new incarnation. */
@@ -293,7 +302,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
     }
     if (tag === "progress") {
       this.#sendProgress();
-      this.#collect();
+      if (this.#gcs()) this.#collect();
       this.env.setTimer(this.config.gcEveryMs, "progress");
       return;
     }
@@ -332,7 +341,7 @@ export class BroadcastNode implements ProtocolNode<BroadcastMessage, BroadcastTi
 
   /** A peer's report: remember it; if the peer restarted since its last report, queue what it lacks. */
   #onProgress(from: NodeId, msg: ProgressMessage): void {
-    if (!this.#gcs()) return;
+    if (!this.#reporting()) return;
     const before = this.#reports.get(from);
     if (before !== undefined && msg.incarnation < before.incarnation) return; // from an older life
     this.#reports.set(from, { prefix: msg.prefix, incarnation: msg.incarnation });

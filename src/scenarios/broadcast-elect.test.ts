@@ -267,6 +267,12 @@ describe("broadcast-total-elect: crash-recovery", () => {
     );
   });
 
+  it("seed 787: the sequencer restarts having lost (torn) the packets it acknowledged; its higher incarnation gets them resent and every message is delivered", () => {
+    const { summary } = executePlan(planRun(broadcastTotalElectScenario, { seed: 787 }));
+    expect(summary.faults.some((f) => f.fault === "restart" && f.node === 4)).toBe(true);
+    expect(summary.violations, summary.replay).toEqual([]);
+  });
+
   it("a node that forgets its sequencer state on restart delivers again (planted; the honest node passes the same runs)", () => {
     const planted: AnyScenario = {
       ...broadcastTotalElectScenario,
