@@ -263,15 +263,18 @@ export function raftKvScenarioOf(
   const wrap = <M, T>(node: ProtocolNode<M, T>) => (integrity ? withIntegrity(node, guard) : node);
   return {
     name,
-    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under crashes, partitions, loss, delay, pauses, clock faults, message and disk corruption, duplication and replay (messages checksummed, damaged storage stops its node); history linearizable, no acknowledged write lost, election safety`,
+    summary: `Raft (pre-vote, check-quorum, ReadIndex) with ${RAFT_KV_CLIENTS} key-value clients under every fault of the failure model (crash, fail-stop, restart, loss, buffer overflow, partitions, delay, pauses, clock faults, message and disk corruption, duplication, replay; messages checksummed, damaged storage stops its node); history linearizable, no acknowledged write lost, election safety`,
     defaults: {
       nodes: 5 + RAFT_KV_CLIENTS,
       durationMs: 20_000,
       nemesis: {
+        // Every fault of the failure model (src/sim FAULT_VERBS).
         verbs: [
           "crash",
+          "failstop",
           "restart",
           "loss",
+          "buffer",
           "link",
           "partition",
           "delay",
