@@ -303,6 +303,24 @@ describe("thesis §4.2.2: removing the leader", () => {
 });
 
 describe("thesis §4.2.3: a removed server does not disrupt the cluster", () => {
+  it("a removed server gets the entry that removes it, then nothing more, and never campaigns", () => {
+    const net = new TestNet({ ids: [1, 2, 3, 4] });
+    net.startAll();
+    elect(net, 1);
+    expect(commitChange(net, 1, { op: "remove", node: 4 })?.voters).toEqual([1, 2, 3]);
+    expect(net.raft(4)?.inspect().membership).toEqual({ voters: [1, 2, 3], learners: [] });
+    ticks(net, [1], 2);
+    const held = net.raft(4)?.inspect().log.length;
+    put(net, 1, "k", "v", 1);
+    ticks(net, [1], 2);
+    expect(net.raft(2)?.inspect().log.length).toBe((held ?? 0) + 1);
+    expect(net.raft(4)?.inspect().log.length).toBe(held);
+    const term = net.raft(4)?.inspect().term;
+    ticks(net, [1, 2, 3, 4], 60);
+    expect(net.raft(4)?.inspect()).toMatchObject({ role: "follower", term, leader: null });
+    expect(net.raft(1)?.inspect()).toMatchObject({ role: "leader", term: 1 });
+  });
+
   it("one cut off before it learned of its removal pre-votes in vain and deposes nobody", () => {
     const net = new TestNet({ ids: [1, 2, 3, 4] });
     net.startAll();

@@ -223,8 +223,8 @@ export abstract class RaftCore {
 
   /**
    * Puts the configuration in force to use: peers, voters, quorum, whether
-   * this server votes; a leader starts replicating to added servers and stops
-   * for removed ones.
+   * this server votes; a leader starts replicating to added servers, and stops
+   * for removed ones once their removal is committed.
    */
   protected useMembership(): void {
     const m = this.membership.current();
@@ -233,8 +233,15 @@ export abstract class RaftCore {
     this.selfVoter = m.voters.includes(this.id);
     this.quorum = Math.floor(m.voters.length / 2) + 1;
     if (this.role !== "leader") return;
+    // Servers that a still-uncommitted change removes keep getting the log, so they
+    // learn of their removal (and stop campaigning); they count toward nothing.
+    const removing = membersOf(this.membership.at(this.commitIndex));
     for (const peer of [...this.progress.keys()]) {
-      if (!this.peers.includes(peer)) this.progress.delete(peer);
+      if (!this.peers.includes(peer) && !removing.includes(peer)) this.progress.delete(peer);
+    }
+    for (const peer of removing) {
+      const pr = this.progress.get(peer);
+      if (pr !== undefined && !this.peers.includes(peer)) pr.voter = false;
     }
     for (const peer of this.peers) {
       const voter = this.voters.includes(peer);

@@ -47,7 +47,14 @@ export abstract class RaftElection extends RaftCore {
 
   protected tickElection(): void {
     this.electionElapsed++;
-    if (!this.selfVoter) return;
+    if (!this.selfVoter) {
+      // A server that does not vote never campaigns. Once it has heard no leader for two
+      // election timeouts it stops naming one: a removed server's stale hint, echoed by
+      // another removed server, would send clients round in circles.
+      if (this.leader !== null && this.electionElapsed >= 2 * this.config.electionTicks)
+        this.leader = null;
+      return;
+    }
     if (this.electionElapsed >= this.electionTimeoutTicks) {
       this.electionElapsed = 0;
       this.hup(false);

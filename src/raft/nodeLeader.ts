@@ -118,8 +118,9 @@ export abstract class RaftReplication extends RaftElection {
     return index;
   }
 
+  /** Sends to every server the leader replicates to: the members, and those a pending change removes. */
   protected broadcastAppend(): void {
-    for (const peer of this.peers) this.sendAppends(peer);
+    for (const peer of this.progress.keys()) this.sendAppends(peer);
   }
 
   /** Sends as many AppendEntries as flow control allows (pipelining), at most inflightCountMax + 1. */
@@ -248,7 +249,11 @@ export abstract class RaftReplication extends RaftElection {
       index <= this.log.lastIndex(),
       () => `raft: commit ${index} beyond last index ${this.log.lastIndex()}`,
     );
+    const changeAt = this.membership.currentIndex();
+    const changeCommits = this.commitIndex < changeAt && index >= changeAt;
     this.commitIndex = index;
+    // Once a change commits, the servers it removed get nothing more.
+    if (changeCommits && this.role === "leader") this.useMembership();
     this.applyCommitted();
   }
 
