@@ -50,7 +50,7 @@ export type RingElectMsg =
 export type RingMsg = HeartbeatMsg | RingElectMsg;
 
 /** The ring election's own timers (beside the detector's `tick` and `check`). */
-export type RingTimer = "round" | "announce" | "hop";
+export type RingTimer = "round" | "announce" | "hop" | "rejoin";
 
 const TYPES = ["heartbeat", "ring-elect", "ring-leader", "ring-ack"] as const;
 

@@ -31,9 +31,10 @@ const HOP_TRIES_BEFORE_SKIP = 5;
  * when a round it took part in does not end within `roundTimeoutMs +
  * n × roundPerMemberMs` (a round is one circuit of n hops), when it has no
  * leader, or when it hears a live leader of an epoch older than its own (a
- * healed partition). A leader starts one when the detector trusts a member
- * again (a return or a heal), and sends its announcement round every
- * `announceIntervalMs`.
+ * healed partition). A leader starts one two heartbeat intervals after the
+ * detector trusts a member again (a return or a heal; one round for the
+ * whole burst of trust events a heal brings), and sends its announcement
+ * round every `announceIntervalMs`.
  *
  * Guarantees: with a live, connected cluster and no faults for long enough,
  * every member follows the highest live id in one epoch; a member's epochs
@@ -53,6 +54,7 @@ export class RingNode extends ElectionBase<RingElectMsg, RingTimer> {
     { msg: Circulating; to: NodeId; sentMs: number; tries: number }
   >();
   private hopTimer: TimerId | undefined;
+  private rejoinTimer: TimerId | undefined;
 
   constructor(private readonly config: RingConfig) {
     super(config.detector);
@@ -171,6 +173,10 @@ export class RingNode extends ElectionBase<RingElectMsg, RingTimer> {
         this.hopTimer = undefined;
         this.retryHops();
         return;
+      case "rejoin":
+        this.rejoinTimer = undefined;
+        if (this.leading()) this.startElection();
+        return;
       default:
         assertNever(tag);
     }
@@ -183,7 +189,11 @@ export class RingNode extends ElectionBase<RingElectMsg, RingTimer> {
   }
 
   protected onTrust(_peer: NodeId): void {
-    if (this.leading()) this.startElection();
+    // A return or a heal: elect again to take the member in, once for the burst of trust
+    // events a heal brings (one per member, within a heartbeat interval), not once per member.
+    if (this.leading() && this.rejoinTimer === undefined) {
+      this.rejoinTimer = this.env.setTimer(2 * this.config.detector.intervalMs, "rejoin");
+    }
   }
 
   /** Sends a new election round from this member (unless a higher one is under way). */
