@@ -51,7 +51,7 @@ describe("raft-membership in the deterministic simulator", () => {
     // answer, and partitions come twice a second: a correct leader refuses the
     // overlapping changes; the broken one takes them.
     const busy = {
-      admins: 3,
+      admins: 4,
       thinkMsMin: 0,
       thinkMsMax: 30,
       impatient: true,
