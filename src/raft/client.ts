@@ -69,8 +69,9 @@ export class RaftClient implements ProtocolNode<RaftMessage, string> {
   private done = false;
   /** The registered session, or undefined until the cluster answered a registration. */
   private sessionId: number | undefined;
-  /** Sessions registered, and sessions the cluster reported expired, by this incarnation. */
+  /** Sessions this incarnation registered. */
   sessionsRegistered = 0;
+  /** Sessions the cluster reported expired to this incarnation (each ended an operation as `info`). */
   sessionsExpired = 0;
 
   constructor(
