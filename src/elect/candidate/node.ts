@@ -13,6 +13,10 @@ import type { CandidateElectMsg, CandidateTimer } from "./messages.js";
  * tells everyone. A probe from another elector cancels a node's own pending
  * δ, so simultaneous elections collapse into the highest-priority one.
  *
+ * A leader that is probed answers with its announcement too, so an elector
+ * that missed the announcement (a lost message) follows it rather than
+ * naming it again in a fresh epoch that every node would have to adopt.
+ *
  * Two leaders that meet (a healed partition), or a returning candidate that
  * outranks the leader: the higher-ranked takes a fresh epoch. Starting nodes
  * listen `listenMs` first, to learn the epoch before they act.
@@ -53,6 +57,9 @@ export class CandidateNode extends ElectionBase<CandidateElectMsg, CandidateTime
         if (this.isCandidate(this.env.self)) {
           this.env.send(from, { type: "cand-alive", epoch: this.epochSeen() });
         }
+        // A leader tells a late elector (one that missed its announcement) that it leads,
+        // so the elector follows it instead of naming it again in a fresh epoch.
+        if (this.leading()) this.announceTo(from);
         // Another elector is at work: stand back, unless it fails.
         if (this.phase === "delay") this.enter("await", this.config.collectMs * 3, "await");
         return;
