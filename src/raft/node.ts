@@ -18,6 +18,10 @@ export type { RaftRole, RaftTimer, RaftView } from "./nodeCore.js";
  * `Env`, queues every message of a handler and, before any leaves, syncs the
  * term, vote and log it wrote, so nothing is promised before it is durable.
  *
+ * Membership changes one server at a time (`membership` requests at the
+ * leader; see `nodeMembership.ts`); the configuration in force is the latest
+ * in the log, recovered from the log and the snapshot on restart.
+ *
  * Guarantees, asserted as it runs: the term never decreases, it votes at most
  * once per term, a leader never truncates its own log, commitIndex never
  * decreases nor passes the log, and a leader receiving AppendEntries from
