@@ -27,7 +27,7 @@ import {
 } from "./elect/index.js";
 import { antiEntropyProtocol, rumorProtocol } from "./gossip/index.js";
 import { raftProtocol } from "./raft/index.js";
-import { raftLoadProtocol } from "./raft/loadProtocol.js";
+import { raftLoadProtocol } from "./raft/load-protocol.js";
 
 /**
  * Every protocol that `cohort start` and the real host can run, by name.

@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeBasePort } from "../net/testing/ports.js";
-import { summarizeLatencies } from "../raft/loadStats.js";
+import { summarizeLatencies } from "../raft/load-stats.js";
 import { LeanHttpConnection } from "./bench-raft-http.js";
 import { type LoadRun, processCpuMs, sampleBetween } from "./bench-raft-run.js";
 

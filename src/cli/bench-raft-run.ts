@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cluster } from "../net/launcher.js";
 import { freeBasePort } from "../net/testing/ports.js";
-import type { LatencySummary } from "../raft/loadStats.js";
+import type { LatencySummary } from "../raft/load-stats.js";
 
 /** What one measured run saw: puts that returned ok in the window, per second, and their latency. */
 export interface LoadRun extends LatencySummary {

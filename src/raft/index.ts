@@ -48,7 +48,7 @@ export {
   membersOf,
   sameMembership,
 } from "./membership.js";
-export { MembershipLog } from "./membershipLog.js";
+export { MembershipLog } from "./membership-log.js";
 export {
   type Entry,
   ERROR,
@@ -63,4 +63,4 @@ export { Progress } from "./progress.js";
 export { type RaftWireMessage, raftProtocol, raftWireProblem } from "./protocol.js";
 export { candidateUpToDate, leaseDurationMs, quorumValue, tallyVotes } from "./quorum.js";
 export { HistoryRecorder } from "./recorder.js";
-export { type ChunkOutcome, SnapshotAssembler } from "./snapshotAssembler.js";
+export { type ChunkOutcome, SnapshotAssembler } from "./snapshot-assembler.js";

@@ -3,7 +3,7 @@ import type { Entry } from "./messages.js";
 import type { RaftRole, RaftView } from "./node.js";
 import { InvariantChecker } from "./testing/invariants.js";
 import { PROFILES, type RunProfile } from "./testing/profiles.js";
-import { randomRun } from "./testing/randomRun.js";
+import { randomRun } from "./testing/random-run.js";
 
 /** The checker itself must be able to fail: each property is shown a state that breaks it. */
 

@@ -3,9 +3,9 @@ import type { NodeId } from "../core/ids.js";
 import type { Cluster } from "../net/launcher.js";
 import type { NodeLine } from "../net/lines.js";
 import { useRealCluster } from "../net/testing/real-cluster.js";
-import { RAFT_LOAD_DEFAULTS } from "./loadConfig.js";
-import { historyOfKvEvents } from "./loadHistory.js";
-import { checkKvHistory } from "./testing/kvHistory.js";
+import { RAFT_LOAD_DEFAULTS } from "./load-config.js";
+import { historyOfKvEvents } from "./load-history.js";
+import { checkKvHistory } from "./testing/kv-history.js";
 
 /**
  * Raft as real processes on loopback (`node dist/cli/node-process.js

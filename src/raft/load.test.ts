@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { Env } from "../core/env.js";
 import { Simulation } from "../sim/index.js";
-import { RAFT_LOAD_DEFAULTS, type RaftLoadConfig } from "./loadConfig.js";
-import { GROUP_COMMIT_TAG, GroupCommit } from "./loadGroupCommit.js";
-import { historyOfKvEvents } from "./loadHistory.js";
-import { raftLoadProtocol } from "./loadProtocol.js";
-import { kvDigest } from "./loadServer.js";
-import { percentile, summarizeLatencies } from "./loadStats.js";
+import { RAFT_LOAD_DEFAULTS, type RaftLoadConfig } from "./load-config.js";
+import { GROUP_COMMIT_TAG, GroupCommit } from "./load-group-commit.js";
+import { historyOfKvEvents } from "./load-history.js";
+import { raftLoadProtocol } from "./load-protocol.js";
+import { kvDigest } from "./load-server.js";
+import { percentile, summarizeLatencies } from "./load-stats.js";
 import type { RaftMessage } from "./messages.js";
-import { checkKvHistory } from "./testing/kvHistory.js";
+import { checkKvHistory } from "./testing/kv-history.js";
 
 const MIXED: RaftLoadConfig = {
   ...RAFT_LOAD_DEFAULTS,

@@ -5,12 +5,12 @@ import type { ProtocolNode } from "../core/protocol.js";
 import type { KvSnapshot } from "./kv.js";
 import { RaftLog } from "./log.js";
 import { membershipOf } from "./membership.js";
-import { MembershipLog } from "./membershipLog.js";
+import { MembershipLog } from "./membership-log.js";
 import { isPeerMessage, type RaftMessage, type RaftPeerMessage } from "./messages.js";
-import { RaftStateMachine } from "./nodeApply.js";
-import type { RaftTimer } from "./nodeCore.js";
+import { RaftStateMachine } from "./node-apply.js";
+import type { RaftTimer } from "./node-core.js";
 
-export type { RaftRole, RaftTimer, RaftView } from "./nodeCore.js";
+export type { RaftRole, RaftTimer, RaftView } from "./node-core.js";
 
 /**
  * One Raft server (Ongaro & Ousterhout, extended paper and thesis) running the
@@ -19,7 +19,7 @@ export type { RaftRole, RaftTimer, RaftView } from "./nodeCore.js";
  * term, vote and log it wrote, so nothing is promised before it is durable.
  *
  * Membership changes one server at a time (`membership` requests at the
- * leader; see `nodeMembership.ts`); the configuration in force is the latest
+ * leader; see `node-membership.ts`); the configuration in force is the latest
  * in the log, recovered from the log and the snapshot on restart.
  *
  * Guarantees, asserted as it runs: the term never decreases, it votes at most

@@ -3,7 +3,7 @@ import type { Env } from "../core/env.js";
 import { RAFT_DEFAULTS } from "./config.js";
 import { RaftLog } from "./log.js";
 import type { RaftMessage } from "./messages.js";
-import { MemoryStorage } from "./testing/memoryStorage.js";
+import { MemoryStorage } from "./testing/memory-storage.js";
 import { TestNet } from "./testing/net.js";
 
 describe("persistence: only synced state survives a crash", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RAFT_DEFAULTS } from "./config.js";
 import { candidateUpToDate, leaseDurationMs, quorumValue, tallyVotes } from "./quorum.js";
-import { SnapshotAssembler } from "./snapshotAssembler.js";
+import { SnapshotAssembler } from "./snapshot-assembler.js";
 
 describe("quorum arithmetic", () => {
   it("quorumValue is the highest value a quorum reaches", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PROFILES, type RunProfile } from "./testing/profiles.js";
-import { type RandomRunReport, randomRun } from "./testing/randomRun.js";
+import { type RandomRunReport, randomRun } from "./testing/random-run.js";
 
 /**
  * Randomized runs in the test network: every cross-node invariant is checked

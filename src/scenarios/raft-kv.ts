@@ -7,7 +7,7 @@ import type { KvOp } from "../raft/kv.js";
 import { type RaftMessage, raftMessageProblem } from "../raft/messages.js";
 import { RaftNode } from "../raft/node.js";
 import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
-import { checkKvHistory } from "../raft/testing/kvHistory.js";
+import { checkKvHistory } from "../raft/testing/kv-history.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
 
 /** Clients in every raft-kv run; the other nodes are Raft servers. */

@@ -8,7 +8,7 @@ import type { KvOp } from "../raft/kv.js";
 import { type Membership, type MembershipChange, membershipOf } from "../raft/membership.js";
 import { RaftNode } from "../raft/node.js";
 import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
-import { checkKvHistory } from "../raft/testing/kvHistory.js";
+import { checkKvHistory } from "../raft/testing/kv-history.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
 import { historyOfEvents, RAFT_KV_CONFIG } from "./raft-kv.js";
 

@@ -9,7 +9,7 @@ import { type RaftMessage, raftMessageProblem } from "../messages.js";
 import { RaftNode, type RaftView } from "../node.js";
 import { formatMessage } from "./format.js";
 import { InvariantChecker } from "./invariants.js";
-import { MemoryStorage } from "./memoryStorage.js";
+import { MemoryStorage } from "./memory-storage.js";
 import { makePrng } from "./prng.js";
 
 /** A message on the wire. `at` is when it may be delivered (randomized runs). */

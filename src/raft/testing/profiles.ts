@@ -1,4 +1,4 @@
-import { RANDOM_RUN_DEFAULTS, type RandomRunOptions } from "./randomRun.js";
+import { RANDOM_RUN_DEFAULTS, type RandomRunOptions } from "./random-run.js";
 
 /** A named mix of faults and settings for randomized runs. */
 export type RunProfile = Omit<RandomRunOptions, "seed">;

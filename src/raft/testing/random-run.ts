@@ -6,7 +6,7 @@ import type { RaftConfig } from "../config.js";
 import type { KvOp } from "../kv.js";
 import type { Membership, MembershipChange } from "../membership.js";
 import { HistoryRecorder } from "../recorder.js";
-import { checkKvHistory } from "./kvHistory.js";
+import { checkKvHistory } from "./kv-history.js";
 import { type Envelope, TestNet } from "./net.js";
 import { makePrng } from "./prng.js";
 

@@ -1,7 +1,7 @@
 import type { NodeId } from "../core/ids.js";
 import type { KvOp } from "./kv.js";
 import { ERROR } from "./messages.js";
-import { RaftSnapshots } from "./nodeSnapshots.js";
+import { RaftSnapshots } from "./node-snapshots.js";
 import { leaseDurationMs, quorumValue } from "./quorum.js";
 
 /**

@@ -1,7 +1,7 @@
 import { assert, assertNever } from "../core/assert.js";
 import type { NodeId } from "../core/ids.js";
 import type { RaftPeerMessage } from "./messages.js";
-import { RaftCore } from "./nodeCore.js";
+import { RaftCore } from "./node-core.js";
 import { candidateUpToDate, tallyVotes } from "./quorum.js";
 
 /**

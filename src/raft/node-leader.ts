@@ -1,7 +1,7 @@
 import { assert, assertNever } from "../core/assert.js";
 import type { NodeId } from "../core/ids.js";
 import type { Entry, RaftMessage, RaftPeerMessage } from "./messages.js";
-import { RaftElection } from "./nodeElection.js";
+import { RaftElection } from "./node-election.js";
 import type { Progress } from "./progress.js";
 import { quorumValue } from "./quorum.js";
 

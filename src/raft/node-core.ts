@@ -5,10 +5,10 @@ import type { RaftConfig } from "./config.js";
 import { type KvOp, KvStateMachine } from "./kv.js";
 import type { RaftLog } from "./log.js";
 import { type Membership, membersOf } from "./membership.js";
-import type { MembershipLog } from "./membershipLog.js";
+import type { MembershipLog } from "./membership-log.js";
 import type { Entry, RaftMessage } from "./messages.js";
 import { Progress } from "./progress.js";
-import { SnapshotAssembler } from "./snapshotAssembler.js";
+import { SnapshotAssembler } from "./snapshot-assembler.js";
 
 /** The only timer a Raft node sets: its clock's tick. */
 export type RaftTimer = "tick";

@@ -6,7 +6,7 @@ import {
   type MembershipChange,
 } from "./membership.js";
 import { type Entry, ERROR } from "./messages.js";
-import { RaftReads } from "./nodeReads.js";
+import { RaftReads } from "./node-reads.js";
 
 /**
  * Single-server membership changes (thesis §4.2–4.3). A change enters the

@@ -3,7 +3,7 @@ import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
 import type { ProtocolNode } from "../core/protocol.js";
 import type { RaftConfig } from "./config.js";
-import { GROUP_COMMIT_TAG, GroupCommit } from "./loadGroupCommit.js";
+import { GROUP_COMMIT_TAG, GroupCommit } from "./load-group-commit.js";
 import type { RaftMessage } from "./messages.js";
 import { RaftNode, type RaftTimer } from "./node.js";
 

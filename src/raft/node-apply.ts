@@ -2,7 +2,7 @@ import type { NodeId } from "../core/ids.js";
 import { isReadOp } from "./kv.js";
 import { isConfigCommand } from "./membership.js";
 import { ERROR, type RaftClientMessage } from "./messages.js";
-import { RaftMembership } from "./nodeMembership.js";
+import { RaftMembership } from "./node-membership.js";
 
 /**
  * The key-value state machine behind the log: applying committed entries and

@@ -1,8 +1,8 @@
 import type { NodeId } from "../core/ids.js";
 import type { Protocol, ProtocolNode } from "../core/protocol.js";
-import { checkRaftLoadConfig, RAFT_LOAD_DEFAULTS, type RaftLoadConfig } from "./loadConfig.js";
-import { LoadDriver } from "./loadDriver.js";
-import { LoadServer } from "./loadServer.js";
+import { checkRaftLoadConfig, RAFT_LOAD_DEFAULTS, type RaftLoadConfig } from "./load-config.js";
+import { LoadDriver } from "./load-driver.js";
+import { LoadServer } from "./load-server.js";
 import { type RaftMessage, raftMessageProblem } from "./messages.js";
 
 /**

@@ -5,8 +5,8 @@ import type { ProtocolEvent } from "../core/observe.js";
 import type { ProtocolNode } from "../core/protocol.js";
 import { RaftClient } from "./client.js";
 import type { KvOp } from "./kv.js";
-import { LOAD_CLIENTS_MAX, type RaftLoadConfig } from "./loadConfig.js";
-import { summarizeLatencies } from "./loadStats.js";
+import { LOAD_CLIENTS_MAX, type RaftLoadConfig } from "./load-config.js";
+import { summarizeLatencies } from "./load-stats.js";
 import type { RaftMessage } from "./messages.js";
 
 /** Letters the mixed workload uses as keys. */

@@ -3,7 +3,7 @@ import type { NodeId } from "../core/ids.js";
 import type { StoredValue } from "../core/storage.js";
 import { type KvSnapshot, kvSnapshotProblem } from "./kv.js";
 import type { RaftPeerMessage } from "./messages.js";
-import { RaftFollower } from "./nodeFollower.js";
+import { RaftFollower } from "./node-follower.js";
 import type { Progress } from "./progress.js";
 
 /**

@@ -1,7 +1,7 @@
 import { assert, assertNever } from "../core/assert.js";
 import type { NodeId } from "../core/ids.js";
 import type { RaftPeerMessage } from "./messages.js";
-import { RaftReplication } from "./nodeLeader.js";
+import { RaftReplication } from "./node-leader.js";
 
 /**
  * The follower's side of replication (§5.3): AppendEntries with the log
