@@ -139,5 +139,10 @@ describe("cohort bench election on the command line (dist)", () => {
     });
     expect(tiny.status).toBe(2);
     expect(tiny.stderr).toContain("--n: expected 2..1024, got 1");
+    const usage = spawnSync(process.execPath, [MAIN, "bench", "election", "--usage"], {
+      encoding: "utf8",
+    });
+    expect(usage.status).toBe(0);
+    expect(usage.stdout).toContain("--svg DIR          write DIR/election-messages-vs-n.svg");
   });
 });

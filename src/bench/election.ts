@@ -24,7 +24,7 @@ const FIELDS =
   "algorithm, scenario, n, seeds, messages, convergeMs, converged, splitBrainIntervals, splitBrainMs, notAgreedBefore";
 
 /** `cohort bench election --help`. */
-export const ELECTION_HELP = `Usage: cohort bench election [--n 4,16,64,256] [--seeds N] [--algorithms a,b] [--scenarios crash,halves,isolate] [--json] [--svg DIR]
+export const ELECTION_HELP = `Usage: cohort bench election [--usage] [--n 4,16,64,256] [--seeds N] [--algorithms a,b] [--scenarios crash,halves,isolate] [--json] [--svg DIR]
 
 The five leader elections in the simulator (1% message loss, no nemesis), at
 each size over seeds 1..N (default 3): the agreed leader at ${ELECTION_TIMING.faultAtMs} ms crashes
@@ -95,10 +95,12 @@ export async function runElectionBench(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       svg: { type: "string" },
       quick: { type: "boolean" },
+      usage: { type: "boolean" },
     },
     false,
   );
-  if (values.help === true) {
+  // `cohort bench --help` shows the dispatcher's help; `--usage` shows this benchmark's options.
+  if (values.help === true || values.usage === true) {
     process.stdout.write(ELECTION_HELP);
     return EXIT.ok;
   }
@@ -160,6 +162,6 @@ function makeDir(dir: string): void {
 export const electionBenchmark: Benchmark = {
   name: "election",
   summary:
-    "leader elections: messages and time to agree after a leader crash, split brain under partitions, n = 4..256",
+    "leader elections: messages and time to agree after a leader crash, split brain under partitions, n = 4..256 (--usage)",
   run: runElectionBench,
 };
