@@ -25,7 +25,7 @@ const DETECTOR_NAMES = Object.keys(DETECTORS).join(", ");
 
 /**
  * The leader-election algorithms `--elect` selects, by short name, with the
- * registered protocol each runs (see docs/elect.md).
+ * registered protocol each runs (see docs/leader-election.md).
  */
 const ELECTIONS: Readonly<Record<string, string>> = {
   bully: "elect-bully",

@@ -20,7 +20,7 @@ describe("the round model reproduces Demers et al. 1987 (n = 1000)", () => {
         0.1,
       );
       expect(Math.abs(relativeDifference(row.tLast.mean, row.paper.tLast)), at).toBeLessThan(0.1);
-      // The documented deviation (docs/gossip.md): mean learning time is about 10 cycles,
+      // The documented deviation (docs/gossip-and-broadcast.md): mean learning time is about 10 cycles,
       // where the paper prints 11.0–12.8; pull (Table 3) matches with the same definition.
       expect(row.tAve.mean, at).toBeGreaterThan(9.5);
       expect(row.tAve.mean, at).toBeLessThan(10.5);

@@ -34,7 +34,7 @@ describe("heartbeat scenario", () => {
     expect(faults).toBeGreaterThan(1000);
   });
 
-  it("100 seeds under every nemesis at once (the check grants latency spikes, skips replays): no violations", () => {
+  it("100 seeds under every nemesis at once (the check grants latency spikes and judges replays from their heal): no violations", () => {
     const nemesis = { verbs: FAULT_VERBS, ratePerSec: 1 };
     const { failing, crashes } = sweep(heartbeatScenario, 100, { nemesis });
     expect(failing).toEqual([]);

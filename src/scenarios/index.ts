@@ -25,6 +25,7 @@ import { gossipAntiEntropyScenario, gossipRumorScenario } from "./gossip.js";
 import { heartbeatScenario } from "./heartbeat.js";
 import { pingpongFragileScenario, pingpongScenario } from "./pingpong.js";
 import { raftKvScenario } from "./raft-kv.js";
+import { raftKvPlantedReadsScenario } from "./raft-kv-planted.js";
 import { raftMembershipScenario } from "./raft-membership.js";
 import { snapshotBankScenario } from "./snapshot-bank.js";
 
@@ -45,6 +46,7 @@ export const SCENARIOS: readonly AnyScenario[] = [
   detectTimeoutFreeScenario,
   detectFuseScenario,
   raftKvScenario,
+  raftKvPlantedReadsScenario,
   raftMembershipScenario,
   gossipAntiEntropyScenario,
   gossipRumorScenario,
