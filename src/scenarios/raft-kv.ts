@@ -181,7 +181,15 @@ export function acknowledgedLost(
 ): number {
   const leader = settledLeader(view, servers);
   if (leader === undefined) return 0;
-  const state = new Map(leader.kvEntries());
+  return lostWrites(history, new Map(leader.kvEntries()));
+}
+
+/**
+ * Acknowledged writes that `state` (a settled server's key-value pairs) does not
+ * hold: an ok put, delete or cas whose key no later, possibly applied write
+ * touched, yet whose value is not the key's value in `state`.
+ */
+export function lostWrites(history: History, state: ReadonlyMap<string, unknown>): number {
   const writes = history.filter((op) => op.f === "put" || op.f === "delete" || op.f === "cas");
   let lost = 0;
   for (const w of writes) {
@@ -198,7 +206,7 @@ export function acknowledgedLost(
 }
 
 /** When every fault that stops progress had healed (a crash never healed leaves its node down, which `liveness` counts). */
-function calmFromMs(view: RunView<unknown, unknown>): number {
+export function calmFromMs(view: RunView<unknown, unknown>): number {
   let calm = 0;
   for (const f of view.faults) {
     if (f.fault === "crash" || f.fault === "failstop") {

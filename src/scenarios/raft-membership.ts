@@ -10,7 +10,7 @@ import { RaftNode } from "../raft/node.js";
 import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
 import { checkKvHistory } from "../raft/testing/kv-history.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
-import { historyOfEvents, RAFT_KV_CONFIG } from "./raft-kv.js";
+import { calmFromMs, historyOfEvents, lostWrites, RAFT_KV_CONFIG } from "./raft-kv.js";
 
 /** Key-value clients in every raft-membership run. */
 export const MEMBERSHIP_CLIENTS = 3;
@@ -131,37 +131,7 @@ export function membershipAcknowledgedLost(
   // Settled: every member applied everything any live server knows committed.
   const committed = Math.max(...live.map((n) => n.inspect().commitIndex));
   if (members.some((n) => n.inspect().appliedIndex !== committed)) return undefined;
-  const state = new Map((members[0] as RaftNode).kvEntries());
-  const writes = history.filter((op) => op.f === "put" || op.f === "delete" || op.f === "cas");
-  let lost = 0;
-  for (const w of writes) {
-    if (w.status !== "ok" || w.key === undefined) continue;
-    const followable = writes.some(
-      (x) => x !== w && x.key === w.key && x.status !== "fail" && x.ret > w.call,
-    );
-    if (followable) continue;
-    const input = w.input as KvOp;
-    const expected = input.op === "put" ? input.value : input.op === "cas" ? input.to : null;
-    if ((state.get(w.key) ?? null) !== expected) lost++;
-  }
-  return lost;
-}
-
-/** When every fault that stops progress had healed. */
-function calmFromMs(view: RunView<unknown, unknown>): number {
-  let calm = 0;
-  for (const f of view.faults) {
-    if (f.fault === "crash" || f.fault === "failstop") {
-      if (f.healAt !== undefined) calm = Math.max(calm, f.healAt);
-    } else if (f.fault === "restart") {
-      calm = Math.max(calm, f.at + (f.downMs ?? 0));
-    } else if (f.fault === "disk") {
-      calm = Math.max(calm, f.at);
-    } else {
-      calm = Math.max(calm, f.healAt ?? Number.POSITIVE_INFINITY);
-    }
-  }
-  return calm;
+  return lostWrites(history, new Map((members[0] as RaftNode).kvEntries()));
 }
 
 /** After the calm, with a majority of the final configuration's voters up and a client working, an operation succeeds within 3 s. */
