@@ -2,6 +2,7 @@ import type { History, Operation, OpStatus } from "../check/history.js";
 import type { NodeId, ProtocolNode } from "../core/index.js";
 import { RaftClient } from "../raft/client.js";
 import { RAFT_DEFAULTS, type RaftConfig } from "../raft/config.js";
+import { GroupCommitNode } from "../raft/group-commit-node.js";
 import { unwrapIntegrity, withIntegrity } from "../raft/integrity.js";
 import type { KvOp } from "../raft/kv.js";
 import { type RaftMessage, raftMessageProblem } from "../raft/messages.js";
@@ -93,7 +94,8 @@ function electionSafety(view: RunView<unknown, unknown>): string[] {
 function liveServers(view: RunView<unknown, unknown>, servers: number, upOnly = false): RaftNode[] {
   const live: RaftNode[] = [];
   for (let id = 0; id < servers; id++) {
-    const node = unwrapIntegrity(view.node(id));
+    const outer = unwrapIntegrity(view.node(id));
+    const node = outer instanceof GroupCommitNode ? outer.inner : outer;
     if (node instanceof RaftNode && (!upOnly || view.status(id) === "up")) live.push(node);
   }
   return live;
@@ -257,6 +259,8 @@ export interface RaftKvOptions {
   readonly server?: (id: NodeId, config: RaftConfig, servers: readonly NodeId[]) => RaftNode;
   /** PLANTED BUG: servers whose storage lost synced state rejoin instead of stopping. */
   readonly trustDamagedStorage?: boolean;
+  /** Servers group-commit their syncs (`GroupCommitNode`), as `raftProtocol` runs on the real host. */
+  readonly groupCommit?: boolean;
 }
 
 /** Builds the raft-kv scenario with `config` for every server (tests pass planted bugs). */
@@ -300,7 +304,10 @@ export function raftKvScenarioOf(
     nodesMax: 9 + RAFT_KV_CLIENTS,
     create(id, nodeCount) {
       const servers = Array.from({ length: nodeCount - RAFT_KV_CLIENTS }, (_, i) => i);
-      if (id < servers.length) return wrap(server(id, config, servers));
+      if (id < servers.length) {
+        const raft = server(id, config, servers);
+        return options.groupCommit === true ? wrap(new GroupCommitNode(raft)) : wrap(raft);
+      }
       return wrap(
         new RaftClient(id, {
           servers,
