@@ -103,21 +103,29 @@ function liveServers(view: RunView<unknown, unknown>, servers: number, upOnly = 
 
 /** Live servers' committed prefixes must agree entry by entry (state machine safety at the end). */
 function committedAgreement(view: RunView<unknown, unknown>, servers: number): string[] {
-  const live = liveServers(view, servers);
+  return committedPrefixesAgree(liveServers(view, servers));
+}
+
+/**
+ * Every pair of `live` servers agrees on the entries both committed (entries
+ * inside either one's snapshot are gone from its log; the rest are compared).
+ */
+export function committedPrefixesAgree(live: readonly RaftNode[]): string[] {
   const out: string[] = [];
-  for (let i = 1; i < live.length; i++) {
-    const a = (live[0] as RaftNode).inspect();
-    const b = (live[i] as RaftNode).inspect();
-    const upTo = Math.min(a.commitIndex, b.commitIndex);
-    // Entries inside either snapshot are gone from that log; compare the rest.
-    for (let index = Math.max(a.snapshotIndex, b.snapshotIndex) + 1; index <= upTo; index++) {
-      const x = a.log[index - a.snapshotIndex - 1];
-      const y = b.log[index - b.snapshotIndex - 1];
-      if (x?.term !== y?.term || JSON.stringify(x?.data) !== JSON.stringify(y?.data)) {
-        out.push(
-          `state machine safety: n${a.id} and n${b.id} committed different entries at index ${index}`,
-        );
-        break;
+  for (let i = 0; i < live.length; i++) {
+    for (let j = i + 1; j < live.length; j++) {
+      const a = (live[i] as RaftNode).inspect();
+      const b = (live[j] as RaftNode).inspect();
+      const upTo = Math.min(a.commitIndex, b.commitIndex);
+      for (let index = Math.max(a.snapshotIndex, b.snapshotIndex) + 1; index <= upTo; index++) {
+        const x = a.log[index - a.snapshotIndex - 1];
+        const y = b.log[index - b.snapshotIndex - 1];
+        if (x?.term !== y?.term || JSON.stringify(x?.data) !== JSON.stringify(y?.data)) {
+          out.push(
+            `state machine safety: n${a.id} and n${b.id} committed different entries at index ${index}`,
+          );
+          break;
+        }
       }
     }
   }

@@ -10,7 +10,13 @@ import { RaftNode } from "../raft/node.js";
 import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
 import { checkKvHistory } from "../raft/testing/kv-history.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
-import { calmFromMs, historyOfEvents, lostWrites, RAFT_KV_CONFIG } from "./raft-kv.js";
+import {
+  calmFromMs,
+  committedPrefixesAgree,
+  historyOfEvents,
+  lostWrites,
+  RAFT_KV_CONFIG,
+} from "./raft-kv.js";
 
 /** Key-value clients in every raft-membership run. */
 export const MEMBERSHIP_CLIENTS = 3;
@@ -77,29 +83,6 @@ function electionSafety(view: RunView<unknown, unknown>): string[] {
     if (other === undefined) leaders.set(term, node);
     else if (other !== node)
       out.push(`t=${t}ms election safety: n${other} and n${node} both lead term ${term}`);
-  }
-  return out;
-}
-
-/** Every pair of live servers (members, spares and removed ones alike) agrees on the entries both committed. */
-function committedAgreement(live: readonly RaftNode[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < live.length; i++) {
-    for (let j = i + 1; j < live.length; j++) {
-      const a = (live[i] as RaftNode).inspect();
-      const b = (live[j] as RaftNode).inspect();
-      const upTo = Math.min(a.commitIndex, b.commitIndex);
-      for (let index = Math.max(a.snapshotIndex, b.snapshotIndex) + 1; index <= upTo; index++) {
-        const x = a.log[index - a.snapshotIndex - 1];
-        const y = b.log[index - b.snapshotIndex - 1];
-        if (x?.term !== y?.term || JSON.stringify(x?.data) !== JSON.stringify(y?.data)) {
-          out.push(
-            `state machine safety: n${a.id} and n${b.id} committed different entries at index ${index}`,
-          );
-          break;
-        }
-      }
-    }
   }
   return out;
 }
@@ -256,7 +239,7 @@ export function raftMembershipScenarioOf(
       const servers = view.nodeCount - OTHERS;
       const history = historyOfEvents(view);
       const live = liveServers(view, servers);
-      const out = [...electionSafety(view), ...committedAgreement(live)];
+      const out = [...electionSafety(view), ...committedPrefixesAgree(live)];
       const verdict = checkKvHistory(history, KEYS, 20_000);
       if (verdict.verdict !== "ok") {
         const stuck = verdict.partitions.find((p) => p.verdict !== "ok");
