@@ -9,26 +9,13 @@ import { type RaftMessage, raftMessageProblem } from "../raft/messages.js";
 import { RaftNode } from "../raft/node.js";
 import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
 import { checkKvHistory } from "../raft/testing/kv-history.js";
+import { KV_WORKLOAD_KEYS, kvWorkload } from "../raft/testing/kv-workload.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
 
 /** Clients in every raft-kv run; the other nodes are Raft servers. */
 export const RAFT_KV_CLIENTS = 3;
-const KEYS = ["a", "b", "c", "d"];
+const KEYS = KV_WORKLOAD_KEYS;
 const OPS_PER_CLIENT = 400;
-
-function workload(clientId: NodeId): (random: () => number, seq: number) => KvOp | undefined {
-  return (random, seq) => {
-    if (seq > OPS_PER_CLIENT) return undefined;
-    const key = KEYS[Math.floor(random() * KEYS.length)] ?? "a";
-    const r = random();
-    if (r < 0.35) return { op: "put", key, value: `${clientId}.${seq}` };
-    if (r < 0.65) return { op: "get", key };
-    if (r < 0.8)
-      return { op: "cas", key, from: `${clientId}.${seq - 1}`, to: `${clientId}.${seq}` };
-    if (r < 0.9) return { op: "delete", key };
-    return { op: "range", start: "a", end: "z", limit: 10 };
-  };
-}
 
 /**
  * Rebuilds the clients' history from their `kvCall` / `kvReturn` events. A
@@ -319,7 +306,7 @@ export function raftKvScenarioOf(
       return wrap(
         new RaftClient(id, {
           servers,
-          nextOp: workload(id),
+          nextOp: kvWorkload(id, OPS_PER_CLIENT),
           attemptTimeoutMs: 200,
           opTimeoutMs: 2000,
           backoffMsMin: 10,

@@ -4,11 +4,11 @@ import { RaftAdmin } from "../raft/admin.js";
 import { RaftClient } from "../raft/client.js";
 import type { RaftConfig } from "../raft/config.js";
 import { unwrapIntegrity, withIntegrity } from "../raft/integrity.js";
-import type { KvOp } from "../raft/kv.js";
 import { type Membership, type MembershipChange, membershipOf } from "../raft/membership.js";
 import { RaftNode } from "../raft/node.js";
 import { type RaftWireMessage, raftWireProblem } from "../raft/protocol.js";
 import { checkKvHistory } from "../raft/testing/kv-history.js";
+import { KV_WORKLOAD_KEYS, kvWorkload } from "../raft/testing/kv-workload.js";
 import type { RunView, Scenario } from "../sim/scenario.js";
 import {
   calmFromMs,
@@ -26,22 +26,10 @@ export const MEMBERSHIP_ADMINS = 2;
 const INITIAL_VOTERS = [0, 1, 2];
 const VOTERS_MIN = 3;
 const VOTERS_MAX = 5;
-const KEYS = ["a", "b", "c", "d"];
+const KEYS = KV_WORKLOAD_KEYS;
 const OPS_PER_CLIENT = 400;
-
-function workload(clientId: NodeId): (random: () => number, seq: number) => KvOp | undefined {
-  return (random, seq) => {
-    if (seq > OPS_PER_CLIENT) return undefined;
-    const key = KEYS[Math.floor(random() * KEYS.length)] ?? "a";
-    const r = random();
-    if (r < 0.4) return { op: "put", key, value: `${clientId}.${seq}` };
-    if (r < 0.7) return { op: "get", key };
-    if (r < 0.85)
-      return { op: "cas", key, from: `${clientId}.${seq - 1}`, to: `${clientId}.${seq}` };
-    if (r < 0.93) return { op: "delete", key };
-    return { op: "range", start: "a", end: "z", limit: 10 };
-  };
-}
+/** More writes than raft-kv's mix: 40% puts, 30% gets, 15% cas, 8% deletes, 7% ranges. */
+const MIX = { put: 0.4, get: 0.7, cas: 0.85, delete: 0.93 };
 
 /**
  * The administrators' policy: promote a learner, add a spare as a learner,
@@ -211,7 +199,7 @@ export function raftMembershipScenarioOf(
         return withIntegrity(
           new RaftClient(id, {
             servers,
-            nextOp: workload(id),
+            nextOp: kvWorkload(id, OPS_PER_CLIENT, MIX),
             attemptTimeoutMs: 200,
             opTimeoutMs: 2000,
             backoffMsMin: 10,

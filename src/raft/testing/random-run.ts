@@ -3,10 +3,10 @@ import { assert } from "../../core/assert.js";
 import type { NodeId } from "../../core/ids.js";
 import { RaftClient } from "../client.js";
 import type { RaftConfig } from "../config.js";
-import type { KvOp } from "../kv.js";
 import type { Membership, MembershipChange } from "../membership.js";
 import { HistoryRecorder } from "../recorder.js";
 import { checkKvHistory } from "./kv-history.js";
+import { KV_WORKLOAD_KEYS, kvWorkload } from "./kv-workload.js";
 import { type Envelope, TestNet } from "./net.js";
 import { makePrng } from "./prng.js";
 
@@ -79,24 +79,7 @@ export interface RandomRunReport {
   readonly linearizable: "ok" | "violation" | "unknown";
 }
 
-const KEYS = ["a", "b", "c", "d"];
-
-function workload(
-  clientId: NodeId,
-  opsMax: number,
-): (random: () => number, seq: number) => KvOp | undefined {
-  return (random, seq) => {
-    if (seq > opsMax) return undefined;
-    const key = KEYS[Math.floor(random() * KEYS.length)] ?? "a";
-    const r = random();
-    if (r < 0.35) return { op: "put", key, value: `${clientId}.${seq}` };
-    if (r < 0.65) return { op: "get", key };
-    if (r < 0.8)
-      return { op: "cas", key, from: `${clientId}.${seq - 1}`, to: `${clientId}.${seq}` };
-    if (r < 0.9) return { op: "delete", key };
-    return { op: "range", start: "a", end: "z", limit: 10 };
-  };
-}
+const KEYS = KV_WORKLOAD_KEYS;
 
 /**
  * One randomized run of a Raft cluster with clients in the test network:
@@ -120,7 +103,7 @@ export function randomRun(options: RandomRunOptions): RandomRunReport {
     const id = 100 + c;
     const client = new RaftClient(id, {
       servers: ids,
-      nextOp: workload(id, o.opsPerClient),
+      nextOp: kvWorkload(id, o.opsPerClient),
       recorder,
       attemptTimeoutMs: 150,
       opTimeoutMs: 1500,
