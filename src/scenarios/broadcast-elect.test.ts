@@ -11,10 +11,10 @@ import {
 } from "../broadcast/index.js";
 import type { DurableStorage, Env } from "../core/index.js";
 import type { AnyScenario } from "../sim/scenario.js";
-import type { RunPlan, RunRequest } from "../sim/scenario-run.js";
+import type { RunRequest } from "../sim/scenario-run.js";
 import { executePlan, planRun } from "../sim/scenario-run.js";
-import type { EmittedEvent } from "../sim/types.js";
 import { BROADCAST_WORK, broadcastTotalElectScenario, ELECTED_SETTLE_MS } from "./broadcast.js";
+import { deliveries, eventsOf } from "./run-events.js";
 
 const SEEDS = 60;
 const CONFIG: BroadcastConfig = { ...totalElectBroadcastProtocol.defaults, ...BROADCAST_WORK };
@@ -22,23 +22,6 @@ const CONFIG: BroadcastConfig = { ...totalElectBroadcastProtocol.defaults, ...BR
 const SHORT: BroadcastConfig = { ...CONFIG, workUntilMs: 5_000 };
 /** Latency 1–300 ms: the followers learn of commits late and messages overtake one another. */
 const JITTERY = { latency: { kind: "uniform", minMs: 1, maxMs: 300 } } as const;
-
-/** The events a plan's run emitted (the scenario's check sees them; this captures them). */
-function eventsOf(plan: RunPlan): readonly EmittedEvent[] {
-  let captured: readonly EmittedEvent[] = [];
-  const spy: AnyScenario = {
-    ...plan.scenario,
-    check: (run) => {
-      captured = run.events;
-      return [];
-    },
-  };
-  executePlan({ ...plan, scenario: spy });
-  return captured;
-}
-
-const deliveries = (events: readonly EmittedEvent[], node: number) =>
-  events.filter((e) => e.node === node && e.event.type === "deliver").map((e) => e.event.id);
 
 describe("broadcast-total-elect: an elected sequencer behind a majority", () => {
   it("the sequencer (n4) halts silently at 3 s: n3 is elected, recovers the log, and every survivor delivers every message in one order", () => {

@@ -1,30 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { validateRaftBroadcast } from "../broadcast/index.js";
-import type { AnyScenario } from "../sim/scenario.js";
-import type { RunPlan } from "../sim/scenario-run.js";
 import { checkDeterminism, executePlan, planRun } from "../sim/scenario-run.js";
-import type { EmittedEvent } from "../sim/types.js";
 import { ELECTED_SETTLE_MS } from "./broadcast.js";
 import { broadcastTotalRaftScenario } from "./broadcast-raft.js";
+import { deliveries, eventsOf } from "./run-events.js";
 
 const SEEDS = 40;
-
-/** The events a plan's run emitted. */
-function eventsOf(plan: RunPlan): readonly EmittedEvent[] {
-  let captured: readonly EmittedEvent[] = [];
-  const spy: AnyScenario = {
-    ...plan.scenario,
-    check: (run) => {
-      captured = run.events;
-      return [];
-    },
-  };
-  executePlan({ ...plan, scenario: spy });
-  return captured;
-}
-
-const deliveries = (events: readonly EmittedEvent[], node: number) =>
-  events.filter((e) => e.node === node && e.event.type === "deliver").map((e) => e.event.id);
 
 describe("broadcast-total-raft: the order is a Raft log", () => {
   it("without faults every node delivers every message once, all in one order", () => {

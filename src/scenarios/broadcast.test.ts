@@ -9,10 +9,8 @@ import {
 import type { Env, TimerId } from "../core/index.js";
 import { CLEAN_RECOVERY, NO_METRICS, SILENT_LOGGER } from "../core/index.js";
 import type { AnyScenario, RunView } from "../sim/scenario.js";
-import type { RunPlan } from "../sim/scenario-run.js";
 import { checkDeterminism, executePlan, planRun } from "../sim/scenario-run.js";
 import type { RandomNemesis } from "../sim/schedule-random.js";
-import type { EmittedEvent } from "../sim/types.js";
 import {
   BROADCAST_SETTLE_MS,
   BROADCAST_WORK,
@@ -25,6 +23,7 @@ import {
   checkBroadcastRun,
   lastBroadcastChangeMs,
 } from "./broadcast.js";
+import { eventsOf } from "./run-events.js";
 import { snapshotBankScenario } from "./snapshot-bank.js";
 
 const SEEDS = 100;
@@ -235,20 +234,6 @@ describe("partition-then-heal", () => {
     }
   });
 });
-
-/** The events a plan's run emitted (the scenario's check sees them; this captures them). */
-function eventsOf(plan: RunPlan): readonly EmittedEvent[] {
-  let captured: readonly EmittedEvent[] = [];
-  const spy: AnyScenario = {
-    ...plan.scenario,
-    check: (run) => {
-      captured = run.events;
-      return [];
-    },
-  };
-  executePlan({ ...plan, scenario: spy });
-  return captured;
-}
 
 /** A minimal Env for driving one node by hand. */
 function fakeEnv(self: number, n: number, sent: unknown[]): Env<BroadcastMessage, BroadcastTimer> {
