@@ -1,3 +1,4 @@
+import { adaptEnv } from "../core/env-wrap.js";
 import type { Env, HostNotice, NodeId, ProtocolNode, TimerId } from "../core/index.js";
 import { Prng } from "../sim/prng.js";
 
@@ -35,20 +36,10 @@ export function shapeLatency<M, T>(
   const shaped: ProtocolNode<M, ShapedTimer<T>> = {
     start(env, recovered) {
       outer = env;
-      const inner: Env<M, T> = {
-        self: env.self,
-        cluster: env.cluster,
-        now: () => env.now(),
+      const inner = adaptEnv<M, ShapedTimer<T>, M, T>(env, {
         send: (to, msg) => env.send(to, msg),
         setTimer: (afterMs, tag): TimerId => env.setTimer(afterMs, { inner: tag }),
-        cancelTimer: (timer) => env.cancelTimer(timer),
-        random: () => env.random(),
-        buggify: (site) => env.buggify(site),
-        storage: env.storage,
-        emit: (event) => env.emit(event),
-        log: env.log,
-        metrics: env.metrics,
-      };
+      });
       node.start(inner, recovered);
     },
     onMessage(from, msg) {

@@ -1,3 +1,4 @@
+import { adaptEnv } from "../core/env-wrap.js";
 import type { Env, HostNotice, NodeId, ProtocolEvent, TimerId } from "../core/index.js";
 import type { BullyMsg, BullyTimer, ElectionEvent } from "../elect/index.js";
 import { BullyNode } from "../elect/index.js";
@@ -125,21 +126,12 @@ export class ElectedBroadcastNode extends BroadcastNode {
       if (e.type === "leader") this.#order?.onLeader(e.leader);
       else if (e.type === "leader-lost") this.#order?.onLeader(undefined);
     };
-    return {
-      self: env.self,
-      cluster: env.cluster,
-      now: () => env.now(),
+    return adaptEnv(env, {
       send: (to, msg) => env.send(to, { type: "elect", msg }),
       setTimer: (afterMs, tag): TimerId =>
         env.setTimer(afterMs, `${ELECT_PREFIX}${tag}` as BroadcastTimer),
-      cancelTimer: (id) => env.cancelTimer(id),
-      random: () => env.random(),
-      buggify: (site) => env.buggify(site),
-      storage: env.storage,
       emit,
-      log: env.log,
-      metrics: env.metrics,
-    };
+    });
   }
 }
 

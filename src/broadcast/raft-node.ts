@@ -1,3 +1,4 @@
+import { adaptEnv } from "../core/env-wrap.js";
 import {
   assert,
   checkTagged,
@@ -310,22 +311,13 @@ export class RaftBroadcastNode implements ProtocolNode<RaftBroadcastMessage, Raf
   /** The replica's view of the world: its messages wrapped, its tick prefixed, replies to itself kept for later. */
   #replicaEnv(): Env<RaftMessage, "tick"> {
     const env = this.#env;
-    return {
-      self: env.self,
-      cluster: env.cluster,
-      now: () => env.now(),
-      send: (to, msg) => {
+    return adaptEnv(env, {
+      send: (to, msg: RaftMessage) => {
         if (to === env.self) this.#inbox.push(msg);
         else env.send(to, { type: "raft", msg });
       },
       setTimer: (afterMs) => env.setTimer(afterMs, "raft:tick"),
-      cancelTimer: (id) => env.cancelTimer(id),
-      random: () => env.random(),
-      buggify: (site) => env.buggify(site),
-      storage: env.storage,
       emit: () => {},
-      log: env.log,
-      metrics: env.metrics,
-    };
+    });
   }
 }

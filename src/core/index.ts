@@ -1,6 +1,6 @@
 export { AssertionError, assert, assertNever } from "./assert.js";
 export type { Env } from "./env.js";
-export { type EnvOverrides, wrapEnv } from "./env-wrap.js";
+export { adaptEnv, type EnvAdapter, type EnvOverrides, wrapEnv } from "./env-wrap.js";
 export type { NodeId, TimerId } from "./ids.js";
 export { isNodeId, nodeName, parseNodeId } from "./ids.js";
 export type { Logger, Metrics, ProtocolEvent } from "./observe.js";

@@ -1,4 +1,5 @@
 import type { Env } from "../core/env.js";
+import { adaptEnv } from "../core/env-wrap.js";
 import type { NodeId } from "../core/ids.js";
 import type { DurableStorage } from "../core/storage.js";
 
@@ -40,20 +41,11 @@ export class GroupCommit<M> {
         return env.storage.recovery;
       },
     };
-    return {
-      self: env.self,
-      cluster: env.cluster,
-      now: () => env.now(),
+    return adaptEnv(env, {
       send: (to, msg) => this.send(to, msg),
       setTimer: (afterMs, tag) => env.setTimer(afterMs, tag),
-      cancelTimer: (id) => env.cancelTimer(id),
-      random: () => env.random(),
-      buggify: (site) => env.buggify(site),
       storage,
-      emit: (event) => env.emit(event),
-      log: env.log,
-      metrics: env.metrics,
-    };
+    });
   }
 
   /** Syncs once for everything asked since the last flush, then sends what was held. */
