@@ -3,9 +3,9 @@ import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
 import type { ProtocolNode } from "../core/protocol.js";
 import type { RaftConfig } from "./config.js";
-import { GROUP_COMMIT_TAG, GroupCommit } from "./load-group-commit.js";
+import { GroupCommitNode } from "./group-commit-node.js";
 import type { RaftMessage } from "./messages.js";
-import { RaftNode, type RaftTimer } from "./node.js";
+import { RaftNode } from "./node.js";
 
 /** The timer tag of the state report; Raft's own timers are passed through. */
 const REPORT = "raftState";
@@ -39,7 +39,7 @@ export function kvDigest(entries: readonly (readonly [string, string])[]): strin
  * and, every `reportMs`, a `raftState` event — role, term, leader, commit and
  * applied index, the number of keys and `kvDigest` of its state machine — so
  * whoever watches the processes can tell that two servers applied the same
- * state. With `groupCommit` the node's syncs are coalesced (`GroupCommit`);
+ * state. With `groupCommit` the node's syncs are coalesced (`GroupCommitNode`);
  * otherwise the wrapper only reads the node. Raft itself is unchanged.
  */
 export class LoadServer implements ProtocolNode<RaftMessage, string> {
@@ -51,14 +51,18 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
     config: RaftConfig,
     servers: readonly NodeId[],
     private readonly reportMs: number,
-    private readonly groupCommit: boolean,
+    groupCommit: boolean,
   ) {
     this.raft = new RaftNode(id, config, servers);
     this.servers = servers;
+    this.node = groupCommit
+      ? new GroupCommitNode(this.raft)
+      : (this.raft as ProtocolNode<RaftMessage, string>);
   }
 
   private readonly servers: readonly NodeId[];
-  private group: GroupCommit<RaftMessage> | undefined;
+  /** The Raft node as it runs: wrapped in group commit, or bare. */
+  private readonly node: ProtocolNode<RaftMessage, string>;
 
   start(env: Env<RaftMessage, string>, recovered: boolean): void {
     this.env = env;
@@ -68,24 +72,18 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
       () =>
         `raft-load: ${this.servers.length} servers configured but the cluster has ${env.cluster.length} nodes`,
     );
-    this.group = this.groupCommit ? new GroupCommit(env) : undefined;
-    const raftEnv = this.group?.wrap() ?? env;
-    // Raft sets only its own tags ("tick"), which onTimer hands back to it.
-    this.raft.start(raftEnv as Env<RaftMessage, RaftTimer>, recovered);
+    // Raft sets only its own tags ("tick", and group commit's flush), handed back by onTimer.
+    this.node.start(env, recovered);
     if (this.reportMs > 0) env.setTimer(this.reportMs, REPORT);
   }
 
   onMessage(from: NodeId, msg: RaftMessage): void {
-    this.raft.onMessage(from, msg);
+    this.node.onMessage(from, msg);
   }
 
   onTimer(tag: string): void {
-    if (tag === GROUP_COMMIT_TAG && this.group !== undefined) {
-      this.group.flush();
-      return;
-    }
     if (tag !== REPORT) {
-      this.raft.onTimer(tag as RaftTimer);
+      this.node.onTimer(tag);
       return;
     }
     this.env.setTimer(this.reportMs, REPORT);
@@ -105,7 +103,7 @@ export class LoadServer implements ProtocolNode<RaftMessage, string> {
       appliedIndex: v.appliedIndex,
       keys: entries.length,
       digest: kvDigest(entries),
-      ...(this.group === undefined ? {} : this.group.counts),
+      ...(this.node instanceof GroupCommitNode ? this.node.counts : {}),
     };
   }
 }
