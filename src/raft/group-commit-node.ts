@@ -1,7 +1,7 @@
 import type { Env } from "../core/env.js";
 import type { NodeId } from "../core/ids.js";
 import type { HostNotice, ProtocolNode } from "../core/protocol.js";
-import { GROUP_COMMIT_TAG, GroupCommit } from "./load-group-commit.js";
+import { GROUP_COMMIT_TAG, GroupCommit } from "./group-commit.js";
 
 /** The timers of a node wrapped by `GroupCommitNode`: its own, and the flush. */
 export type GroupCommitTimer<T extends string> = T | typeof GROUP_COMMIT_TAG;

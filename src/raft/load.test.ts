@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Env } from "../core/env.js";
 import { Simulation } from "../sim/index.js";
+import { GROUP_COMMIT_TAG, GroupCommit } from "./group-commit.js";
 import { RAFT_LOAD_DEFAULTS, type RaftLoadConfig } from "./load-config.js";
-import { GROUP_COMMIT_TAG, GroupCommit } from "./load-group-commit.js";
 import { historyOfKvEvents } from "./load-history.js";
 import { raftLoadProtocol } from "./load-protocol.js";
 import { kvDigest } from "./load-server.js";
